@@ -1,0 +1,324 @@
+"""The newsroom: articles and what they are filed under (category, topics, authors)."""
+
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from clarion.core.pagination import paginate
+
+from .blocks import ArticleBodyBlock
+from .querysets import ArticleManager
+
+
+class SluggedModel(models.Model):
+    """Name + unique slug, filled in from the name when left empty."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, blank=True, allow_unicode=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name)
+        super().save(*args, **kwargs)
+
+
+def unique_slug(model, text):
+    base = slugify(text, allow_unicode=False)[:180] or model.__name__.lower()
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class Category(SluggedModel):
+    """The paper's standing categories: International, Workplace, Youth, Editorial, Review…"""
+
+    description = models.CharField(max_length=300, blank=True)
+    show_on_home = models.BooleanField(default=True, help_text="Give it a block on the home page")
+    sort_order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first")
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("show_on_home"), FieldPanel("sort_order")]),
+    ]
+
+    class Meta(SluggedModel.Meta):
+        verbose_name_plural = "categories"
+        ordering = ["sort_order", "name"]
+
+    def get_absolute_url(self):
+        return f"/category/{self.slug}/"
+
+
+class Topic(SluggedModel):
+    """What an article is about, typed: a place, a person, an organisation or a theme."""
+
+    class Kind(models.TextChoices):
+        PLACE = "place", "Place"
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+        THEME = "theme", "Theme"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.THEME)
+    description = models.CharField(max_length=300, blank=True)
+    initial = models.CharField(
+        max_length=1, editable=False, db_index=True, help_text="Letter it is listed under, A–Z"
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("kind"), FieldPanel("description")]
+
+    class Meta(SluggedModel.Meta):
+        indexes = [models.Index(fields=["initial", "name"], name="topic_a_to_z")]
+
+    def save(self, *args, **kwargs):
+        self.initial = index_letter(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"/topics/{self.slug}/"
+
+
+def index_letter(name):
+    """The letter a name is filed under in the A–Z listing ('#' for digits and symbols)."""
+    for char in name.strip():
+        if char.isalpha():
+            return char.upper()
+        if char.isdigit():
+            return "#"
+    return "#"
+
+
+class Author(SluggedModel):
+    bio = models.TextField("short bio", blank=True, max_length=1000)
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("bio"), FieldPanel("photo")]
+
+    def get_absolute_url(self):
+        return f"/authors/{self.slug}/"
+
+
+class ArticleIndexPage(Page):
+    """/news/: the parent of every article; lists the latest news."""
+
+    subpage_types = ["newsroom.Article"]
+    max_count_per_parent = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(request, Article.objects.live().newest().for_listing())
+        return context
+
+
+class ArticleForm(WagtailAdminPageForm):
+    """Offers only the chosen edition's own headings."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "edition_section" not in self.fields:
+            return
+        edition_id = self.data.get("edition") if self.is_bound else self.instance.edition_id
+        sections = self.fields["edition_section"].queryset
+        self.fields["edition_section"].queryset = (
+            sections.filter(edition_id=edition_id) if str(edition_id or "").isdigit()
+            else sections.none()
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        edition, section = cleaned.get("edition"), cleaned.get("edition_section")
+        if section and (edition is None or section.edition_id != edition.pk):
+            self.add_error("edition_section", "Choose a heading from this article's edition.")
+        return cleaned
+
+
+class Article(RoutablePageMixin, Page):
+    """A news story, feature or editorial, online and (optionally) in an edition."""
+
+    kicker = models.CharField(
+        max_length=120, blank=True, help_text="Short lead-in before the headline, e.g. a place"
+    )
+    standfirst = models.TextField(max_length=600, blank=True)
+    byline = models.CharField(
+        max_length=200, blank=True, help_text="Free text, e.g. 'Maria Ivanova reports'"
+    )
+    dateline = models.CharField("dateline place", max_length=120, blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead_image_caption = models.CharField(max_length=300, blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", null=True
+    )
+    topics = ParentalManyToManyField(Topic, blank=True, related_name="articles")
+    date = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Publication time shown to readers. Leave empty to use the time it goes live.",
+    )
+    edition = models.ForeignKey(
+        "editions.EditionPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="The printed edition it appears in; empty for web-only articles",
+    )
+    edition_section = models.ForeignKey(
+        "editions.EditionSection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        verbose_name="edition heading",
+        help_text="Save after choosing the edition to pick one of its headings",
+    )
+    edition_position = models.PositiveSmallIntegerField(
+        "order under the heading", default=0
+    )
+    language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    objects = ArticleManager()
+    base_form_class = ArticleForm
+
+    content_panels = [
+        FieldPanel("kicker"),
+        *Page.content_panels,
+        FieldPanel("standfirst"),
+        MultiFieldPanel(
+            [InlinePanel("article_authors", label="Author"), FieldPanel("byline")],
+            heading="Byline",
+        ),
+        FieldPanel("dateline"),
+        MultiFieldPanel([FieldPanel("lead_image"), FieldPanel("lead_image_caption")], "Lead image"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("category"),
+                FieldPanel("topics", widget=forms.SelectMultiple(attrs={"size": 8})),
+            ],
+            heading="Filed under",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("edition"),
+                FieldRowPanel([FieldPanel("edition_section"), FieldPanel("edition_position")]),
+            ],
+            heading="In the paper",
+        ),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("language")]),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("kicker"),
+        index.SearchField("standfirst"),
+        index.SearchField("byline"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+        index.FilterField("category"),
+        index.FilterField("language"),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+    ]
+    parent_page_types = ["newsroom.ArticleIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-date", "-page_ptr"], name="article_newest"),
+            models.Index(fields=["category", "-date"], name="article_category_newest"),
+            models.Index(fields=["edition", "edition_position"], name="article_in_edition"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.date is None and self.live:
+            self.date = self.go_live_at or self.first_published_at or timezone.now()
+        super().save(*args, **kwargs)
+
+    # What the article page shows around the article ----------------------------------
+
+    def get_authors(self):
+        return [link.author for link in self.article_authors.all()]
+
+    def related_links(self, per_topic=None):
+        """[(topic, [latest other articles on it]), …] for each of this article's topics,
+        in one query however many topics it has."""
+        topics = list(self.topics.all())
+        per_topic = per_topic or settings.CLARION_RELATED_PER_TOPIC
+        grouped = (
+            Article.objects.live()
+            .exclude(pk=self.pk)
+            .for_listing()
+            .latest_per_group("topics", [t.pk for t in topics], per_topic)
+        )
+        return [(topic, grouped[topic.pk]) for topic in topics if grouped.get(topic.pk)]
+
+    def more_in_category(self, count=5):
+        if not self.category_id:
+            return []
+        return list(
+            Article.objects.live()
+            .filter(category_id=self.category_id)
+            .exclude(pk=self.pk)
+            .newest()
+            .for_listing()[:count]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["authors"] = self.get_authors()
+        if self.edition_id and self.edition.live:
+            context["edition_contents"] = self.edition.table_of_contents()
+        context["related_links"] = self.related_links()
+        context["more_in_category"] = self.more_in_category()
+        return context
+
+    @path("")
+    def article(self, request):
+        return self.render(request)
+
+    @path("print/")
+    def printable(self, request):
+        return render(
+            request,
+            "newsroom/article_print.html",
+            {"page": self, "self": self, "authors": self.get_authors()},
+        )
+
+
+class ArticleAuthor(Orderable):
+    """An author credited on an article, in byline order."""
+
+    article = ParentalKey(Article, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="article_links")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="author_once_per_article")
+        ]
