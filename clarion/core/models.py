@@ -34,7 +34,10 @@ class PaperSettings(BaseSiteSetting):
     national_phone = models.CharField("national office phone", max_length=40, blank=True)
     text_to_join_number = models.CharField(max_length=40, blank=True)
     text_to_join_keyword = models.CharField(
-        max_length=40, blank=True, default="JOIN", help_text="Readers text this word, name and postcode"
+        max_length=40,
+        blank=True,
+        default="JOIN",
+        help_text="Readers text this word, name and postcode",
     )
     locator_url = models.CharField(
         "branch locator link", max_length=300, blank=True, default=""

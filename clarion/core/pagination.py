@@ -12,7 +12,8 @@ def paginate(request, items, per_page=None):
     An empty list still has its (empty) first page."""
     paginator = Paginator(items, per_page or settings.CLARION_PAGE_SIZE)
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or len(raw) > MAX_PAGE_DIGITS:
+    # isdigit() alone also accepts digits int() rejects, such as "²".
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_PAGE_DIGITS:
         raise Http404("There is no such page of this list.")
     try:
         return paginator.page(int(raw))

@@ -28,6 +28,7 @@ class EditionIndexPage(Page):
             EditionPage.objects.live()
             .child_of(self)
             .select_related("cover_image")
+            .prefetch_related("cover_image__renditions")  # one query for every cover
             .order_by("-date", "-number")
         )
         context["editions"] = paginate(request, editions)

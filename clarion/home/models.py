@@ -42,8 +42,12 @@ class HomePage(RoutablePageMixin, Page):
         context["edition"] = edition
         context["edition_contents"] = edition.table_of_contents() if edition else []
         categories = list(Category.objects.filter(show_on_home=True))
-        grouped = articles.latest_per_group("category", [c.pk for c in categories], PER_CATEGORY)
-        context["category_blocks"] = [(c, grouped[c.pk]) for c in categories if grouped.get(c.pk)]
+        grouped = {}
+        for article in articles.newest_per_group(
+            "category_id", [c.pk for c in categories], PER_CATEGORY
+        ):
+            grouped.setdefault(article.category_id, []).append(article)
+        context["category_blocks"] = [(c, grouped[c.pk]) for c in categories if c.pk in grouped]
         return context
 
     @path("")

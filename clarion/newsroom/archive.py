@@ -35,8 +35,9 @@ def month_bounds(year, month):
     """Aware datetimes [start, end) of a month in the site's time zone; 404 for no such month."""
     try:
         start = datetime.datetime(int(year), int(month), 1)
+        # December 9999 has no next month to end at: datetime stops at year 9999.
+        end = datetime.datetime(start.year + start.month // 12, start.month % 12 + 1, 1)
     except ValueError:
         raise Http404("There is no such month.") from None
-    end = datetime.datetime(start.year + start.month // 12, start.month % 12 + 1, 1)
     zone = timezone.get_current_timezone()
     return timezone.make_aware(start, zone), timezone.make_aware(end, zone)

@@ -8,7 +8,15 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from clarion.editions.models import EditionIndexPage, EditionPage, EditionSection
-from clarion.newsroom.models import Article, ArticleAuthor, ArticleIndexPage, Author, Category, Topic
+from clarion.newsroom.models import (
+    Article,
+    ArticleAuthor,
+    ArticleIndexPage,
+    ArticleTopic,
+    Author,
+    Category,
+    Topic,
+)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -52,15 +60,15 @@ class PageFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, parent=None, live=True, **kwargs):
-        m2m = {k: kwargs.pop(k) for k in ("topics",) if k in kwargs}
+        topics = kwargs.pop("topics", None)
         page = model_class(*args, **kwargs)
         page.live = live
+        if topics:  # the editor's inline list of topic links, in order
+            page.article_topics = [
+                ArticleTopic(topic=topic, sort_order=order) for order, topic in enumerate(topics)
+            ]
         parent = parent or cls.default_parent()
         parent.add_child(instance=page)
-        for name, values in m2m.items():
-            getattr(page, name).set(values)
-        if m2m:
-            page.save()
         if live:
             page.save_revision().publish()
             page.refresh_from_db()
@@ -117,4 +125,18 @@ def credit(article, *authors):
 
 
 ImageFactory = wagtail_factories.ImageFactory
-__all__ = ["Page", "ImageFactory"]
+DocumentFactory = wagtail_factories.DocumentFactory
+__all__ = ["Page", "ImageFactory", "DocumentFactory"]
+
+
+def paper_settings(**values):
+    """The default site's PaperSettings (paper name, calls to action…), updated with `values`."""
+    from wagtail.models import Site
+
+    from clarion.core.models import PaperSettings
+
+    paper = PaperSettings.for_site(Site.objects.get(is_default_site=True))
+    for name, value in values.items():
+        setattr(paper, name, value)
+    paper.save()
+    return paper

@@ -1,12 +1,12 @@
 """The newsroom: articles and what they are filed under (category, topics, authors)."""
 
-from django import forms
+from anyascii import anyascii
 from django.conf import settings
 from django.db import models
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -14,10 +14,11 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from clarion.core.db import TrueLiteral
 from clarion.core.pagination import paginate
 
 from .blocks import ArticleBodyBlock
-from .querysets import ArticleManager
+from .querysets import ArticleManager, GroupedQuerySet
 
 
 class SluggedModel(models.Model):
@@ -40,7 +41,8 @@ class SluggedModel(models.Model):
 
 
 def unique_slug(model, text):
-    base = slugify(text, allow_unicode=False)[:180] or model.__name__.lower()
+    """An ASCII slug even for Cyrillic names ('Караганда' → 'karaganda'), made unique."""
+    base = slugify(anyascii(text))[:180] or model.__name__.lower()
     slug, n = base, 1
     while model.objects.filter(slug=slug).exists():
         n += 1
@@ -173,7 +175,6 @@ class Article(RoutablePageMixin, Page):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="articles", null=True
     )
-    topics = ParentalManyToManyField(Topic, blank=True, related_name="articles")
     date = models.DateTimeField(
         null=True,
         blank=True,
@@ -218,10 +219,7 @@ class Article(RoutablePageMixin, Page):
         MultiFieldPanel([FieldPanel("lead_image"), FieldPanel("lead_image_caption")], "Lead image"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [
-                FieldPanel("category"),
-                FieldPanel("topics", widget=forms.SelectMultiple(attrs={"size": 8})),
-            ],
+            [FieldPanel("category"), InlinePanel("article_topics", label="Topic")],
             heading="Filed under",
         ),
         MultiFieldPanel(
@@ -242,7 +240,9 @@ class Article(RoutablePageMixin, Page):
         index.FilterField("date"),
         index.FilterField("category"),
         index.FilterField("language"),
-        index.RelatedFields("topics", [index.SearchField("name")]),
+        index.RelatedFields(
+            "article_topics", [index.RelatedFields("topic", [index.SearchField("name")])]
+        ),
     ]
     parent_page_types = ["newsroom.ArticleIndexPage"]
     subpage_types = []
@@ -258,24 +258,34 @@ class Article(RoutablePageMixin, Page):
         if self.date is None and self.live:
             self.date = self.go_live_at or self.first_published_at or timezone.now()
         super().save(*args, **kwargs)
+        # Topic links carry the article's date so "latest on this topic" reads one index.
+        ArticleTopic.objects.filter(article_id=self.pk).update(date=self.date)
 
     # What the article page shows around the article ----------------------------------
 
     def get_authors(self):
-        return [link.author for link in self.article_authors.all()]
+        return [link.author for link in self.article_authors.select_related("author")]
+
+    def get_topics(self):
+        return [link.topic for link in self.article_topics.select_related("topic")]
 
     def related_links(self, per_topic=None):
         """[(topic, [latest other articles on it]), …] for each of this article's topics,
-        in one query however many topics it has."""
-        topics = list(self.topics.all())
+        in the editor's order, in two queries however many topics it has."""
+        topics = self.get_topics()
         per_topic = per_topic or settings.CLARION_RELATED_PER_TOPIC
-        grouped = (
-            Article.objects.live()
-            .exclude(pk=self.pk)
-            .for_listing()
-            .latest_per_group("topics", [t.pk for t in topics], per_topic)
+        links = (
+            ArticleTopic.objects.filter(article__live=TrueLiteral())
+            .exclude(article_id=self.pk)
+            .newest_per_group("topic_id", [t.pk for t in topics], per_topic)
+            .select_related("article", "article__category")
+            .defer("article__body")
+            .order_by("topic_id", "-date", "-article_id")
         )
-        return [(topic, grouped[topic.pk]) for topic in topics if grouped.get(topic.pk)]
+        grouped = {}
+        for link in links:
+            grouped.setdefault(link.topic_id, []).append(link.article)
+        return [(topic, grouped[topic.pk]) for topic in topics if topic.pk in grouped]
 
     def more_in_category(self, count=5):
         if not self.category_id:
@@ -322,3 +332,21 @@ class ArticleAuthor(Orderable):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="author_once_per_article")
         ]
+
+
+class ArticleTopic(Orderable):
+    """An article filed under a topic. Keeps a copy of the article's date so that the latest
+    articles on a topic come straight from the (topic, date) index."""
+
+    article = ParentalKey(Article, on_delete=models.CASCADE, related_name="article_topics")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="article_links")
+    date = models.DateTimeField(null=True, editable=False)
+
+    objects = GroupedQuerySet.as_manager()
+    panels = [FieldPanel("topic")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["article", "topic"], name="topic_once_per_article")
+        ]
+        indexes = [models.Index(fields=["topic", "-date"], name="topic_newest")]

@@ -12,31 +12,31 @@ from .models import Article, Author, Category, Topic
 
 
 def _listing(request, template, articles, **context):
-    context["articles"] = paginate(request, articles.newest().for_listing())
+    context["articles"] = paginate(request, articles.for_listing())
     return TemplateResponse(request, template, context)
 
 
 def category_page(request, page, slug):
     category = get_object_or_404(Category, slug=slug)
-    articles = Article.objects.live().filter(category=category)
+    articles = Article.objects.live().filter(category=category).newest()
     return _listing(request, "newsroom/category.html", articles, page=page, category=category)
 
 
 def topic_page(request, page, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    articles = Article.objects.live().filter(topics=topic)
+    articles = Article.objects.live().on_topic(topic)
     return _listing(request, "newsroom/topic.html", articles, page=page, topic=topic)
 
 
 def author_page(request, page, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
-    articles = Article.objects.live().filter(article_authors__author=author)
+    articles = Article.objects.live().filter(article_authors__author=author).newest()
     return _listing(request, "newsroom/author.html", articles, page=page, author=author)
 
 
 def month_page(request, page, year, month):
     start, end = month_bounds(year, month)
-    articles = Article.objects.live().in_month(start, end)
+    articles = Article.objects.live().in_month(start, end).newest()
     return _listing(request, "newsroom/month.html", articles, page=page, month=start)
 
 
@@ -49,8 +49,10 @@ def archive_index(request, page):
 def topics_a_to_z(request, page):
     """The A–Z listing: letters that have topics, and the topics under the chosen one."""
     letters = list(Topic.objects.order_by("initial").values_list("initial", flat=True).distinct())
-    letter = request.GET.get("letter", letters[0] if letters else "")
-    if letters and letter not in letters:
+    letter = request.GET.get("letter")
+    if letter is None:
+        letter = letters[0] if letters else ""
+    elif letter not in letters:
         raise Http404("No topics are listed under that letter.")
     topics = Topic.objects.filter(initial=letter).order_by("name")
     return TemplateResponse(

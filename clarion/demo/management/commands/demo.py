@@ -1,0 +1,72 @@
+"""clarion demo: one command from nothing to a running demo paper."""
+
+import secrets
+import subprocess
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from clarion.demo.seeding import Seeder
+from clarion.demo.site import configure_demo_site
+from clarion.newsroom.models import Article
+
+
+class Command(BaseCommand):
+    help = "Migrate, generate a demo paper, create an admin, print the login and serve the site."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--articles", type=int, default=400)
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--username", default="admin")
+        parser.add_argument("--no-serve", action="store_true", help="set up, print the login, stop")
+
+    def handle(self, *args, **options):
+        self.stdout.write("Preparing the database…")
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Article.objects.exists():
+            articles = max(options["articles"], 1)
+            Seeder(seed=2026).run(
+                articles=articles,
+                editions=max(4, articles // 15),
+                topics=max(20, articles // 4),
+                authors=12,
+                images=12,
+            )
+            configure_demo_site()
+            self.stdout.write("Indexing the demo content for search…")
+            call_command("update_index", verbosity=0)
+        password = self._admin(options["username"])
+        host = (
+            options["addrport"]
+            if ":" in options["addrport"]
+            else f"127.0.0.1:{options['addrport']}"
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\nThe demo paper is ready.\n"
+                f"  Site:      http://{host}/\n"
+                f"  Admin:     http://{host}/admin/\n"
+                f"  Username:  {options['username']}\n"
+                f"  Password:  {password}\n"
+            )
+        )
+        if options["no_serve"]:
+            return
+        worker = subprocess.Popen([sys.executable, "-m", "clarion.cli", "db_worker", "--no-reload"])
+        try:
+            call_command("runserver", host, use_reloader=False)
+        finally:
+            worker.terminate()
+
+    def _admin(self, username):
+        """A fresh password each run, so the printed login always works."""
+        password = secrets.token_urlsafe(12)
+        user, _created = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": f"{username}@localhost"}
+        )
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        return password

@@ -1,0 +1,82 @@
+"""The generated paper must be a valid Wagtail tree that renders, and seeding must resume."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Page
+
+from clarion.editions.models import EditionPage, EditionSection
+from clarion.newsroom.models import Article, ArticleAuthor, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(**sizes):
+    out = io.StringIO()
+    call_command("seed", no_progress=True, stdout=out, **sizes)
+    return out.getvalue()
+
+
+def test_seeded_tree_is_valid_and_pages_render(client):
+    seed(articles=120, editions=6, topics=30, authors=5, images=2)
+
+    assert Article.objects.live().count() == 120
+    assert EditionPage.objects.live().count() == 6
+    assert EditionSection.objects.filter(edition__isnull=False).count() >= 6 * 6
+    # treebeard's own consistency check: paths, depths and child counts agree
+    assert Page.find_problems() == ([], [], [], [], [])
+    news = Page.objects.get(slug="news")
+    assert news.numchild == 120
+    assert news.get_children().count() == 120
+
+    article = Article.objects.live().filter(edition__isnull=False).newest().first()
+    response = client.get(article.url)
+    assert response.status_code == 200
+    assert article.title in response.content.decode()
+    assert client.get(article.edition.url).status_code == 200
+    assert client.get("/").status_code == 200
+    topic = Topic.objects.filter(article_links__isnull=False).first()
+    assert client.get(topic.get_absolute_url()).status_code == 200
+
+
+def test_seed_resumes_and_creates_nothing_twice():
+    seed(articles=50, editions=3, topics=20, authors=4, images=1)
+    first_ids = set(Article.objects.values_list("pk", flat=True))
+    credits = ArticleAuthor.objects.count()
+
+    seed(articles=50, editions=3, topics=20, authors=4, images=1)  # same totals: nothing to do
+    assert Article.objects.count() == 50
+    assert ArticleAuthor.objects.count() == credits
+
+    seed(articles=80, editions=5, topics=25, authors=4, images=1)  # larger totals: tops up
+    assert Article.objects.count() == 80
+    assert first_ids < set(Article.objects.values_list("pk", flat=True))
+    assert EditionPage.objects.count() == 5
+    assert Topic.objects.count() == 25
+    assert Page.find_problems() == ([], [], [], [], [])
+    assert len(set(Article.objects.values_list("slug", flat=True))) == 80
+
+
+def test_cyrillic_topics_get_ascii_slugs_and_letters():
+    seed(articles=10, editions=1, topics=40, authors=2, images=0)
+    cyrillic = [t for t in Topic.objects.all() if any("а" <= c.lower() <= "я" for c in t.name)]
+    assert cyrillic, "the generator makes Russian place and person names too"
+    for topic in cyrillic:
+        assert topic.slug.isascii() and topic.slug
+        assert topic.initial == topic.name.strip()[0].upper()
+
+
+def test_demo_without_serving_prints_a_working_login(client):
+    out = io.StringIO()
+    call_command("demo", articles=30, no_serve=True, stdout=out)
+    text = out.getvalue()
+    password = text.split("Password:")[1].split()[0]
+    assert "Username:  admin" in text
+    assert get_user_model().objects.get(username="admin").is_superuser
+    assert client.login(username="admin", password=password)
+    assert client.get("/admin/").status_code == 200
+    # the demo paper has its calls to action and contacts filled in
+    home = client.get("/").content.decode()
+    assert "Subscribe" in home and "020 7946 0100" in home
