@@ -6,9 +6,15 @@ import sys
 
 def main(argv=None):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clarion.settings.dev")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv or sys.argv)
+    try:
+        execute_from_command_line(argv or sys.argv)
+    except ImproperlyConfigured as problem:
+        # A setting read from the environment is wrong: say which, without a traceback.
+        sys.stderr.write(f"clarion: configuration problem: {problem}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -39,9 +39,7 @@ class PaperSettings(BaseSiteSetting):
         default="JOIN",
         help_text="Readers text this word, name and postcode",
     )
-    locator_url = models.CharField(
-        "branch locator link", max_length=300, blank=True, default=""
-    )
+    locator_url = models.CharField("branch locator link", max_length=300, blank=True, default="")
     regional_organisers = StreamField(
         [("organiser", OrganiserContactBlock())], blank=True, use_json_field=True
     )

@@ -23,6 +23,7 @@ from tqdm import tqdm
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page
 
+from clarion.core.pagination import lists_changed
 from clarion.editions.models import EditionIndexPage, EditionPage, EditionSection
 from clarion.newsroom.archive import forget_archive_months
 from clarion.newsroom.models import (
@@ -207,7 +208,7 @@ class Seeder:
             sections.setdefault(section["edition_id"], []).append(section["pk"])
         newest = timezone.now().replace(second=0, microsecond=0)
         if span_days is None:
-            span_days = max(365, 7 * len(editions)) if editions else 730
+            span_days = 7 * len(editions) if editions else 730
         step = datetime.timedelta(days=span_days) / max(total, 1)
         content_type = ContentType.objects.get_for_model(Article)
         todo = total - have
@@ -240,6 +241,7 @@ class Seeder:
                     self._link_topics_and_authors(pages)
                 bar.update(last - first)
         forget_archive_months()
+        lists_changed()
 
     def _article(
         self,
@@ -382,6 +384,14 @@ class Seeder:
         image_ids = self.images(images)
         self.editions(editions, image_ids)
         self.articles(articles, topic_ids, author_rows, image_ids)
+        refresh_planner_statistics()
+
+
+def refresh_planner_statistics():
+    """After a bulk load the query planner's statistics describe empty tables; without fresh
+    ones PostgreSQL picks full scans for the list queries (measured: 0.2 s instead of 2 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _last_wednesday(day):

@@ -36,9 +36,7 @@ class HomePage(RoutablePageMixin, Page):
         lead = lead or (latest[0] if latest else None)
         context["lead_story"] = lead
         context["latest"] = [a for a in latest if lead is None or a.pk != lead.pk][:LATEST_COUNT]
-        edition = (
-            EditionPage.objects.live().select_related("cover_image").order_by("-date").first()
-        )
+        edition = EditionPage.objects.live().select_related("cover_image").order_by("-date").first()
         context["edition"] = edition
         context["edition_contents"] = edition.table_of_contents() if edition else []
         categories = list(Category.objects.filter(show_on_home=True))

@@ -55,7 +55,9 @@ class FactBoxBlock(blocks.StructBlock):
 
 
 class ArticleBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=PARAGRAPH_FEATURES, template="newsroom/blocks/paragraph.html")
+    paragraph = blocks.RichTextBlock(
+        features=PARAGRAPH_FEATURES, template="newsroom/blocks/paragraph.html"
+    )
     crosshead = CrossheadBlock()
     quote = QuoteBlock()
     image = CaptionedImageBlock()

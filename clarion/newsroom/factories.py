@@ -100,8 +100,9 @@ class ArticleFactory(PageFactory):
     standfirst = "A short summary of what happened."
     category = factory.SubFactory(CategoryFactory, name="International")
     date = factory.Sequence(
-        lambda n: timezone.make_aware(datetime.datetime(2026, 6, 1, 12, 0))
-        + datetime.timedelta(hours=n)
+        lambda n: (
+            timezone.make_aware(datetime.datetime(2026, 6, 1, 12, 0)) + datetime.timedelta(hours=n)
+        )
     )
     body = factory.LazyFunction(
         lambda: [

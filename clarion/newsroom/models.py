@@ -134,6 +134,9 @@ class ArticleIndexPage(Page):
         return context
 
 
+WRONG_HEADING = "Choose a heading from this article's edition."
+
+
 class ArticleForm(WagtailAdminPageForm):
     """Offers only the chosen edition's own headings."""
 
@@ -142,17 +145,19 @@ class ArticleForm(WagtailAdminPageForm):
         if "edition_section" not in self.fields:
             return
         edition_id = self.data.get("edition") if self.is_bound else self.instance.edition_id
-        sections = self.fields["edition_section"].queryset
-        self.fields["edition_section"].queryset = (
-            sections.filter(edition_id=edition_id) if str(edition_id or "").isdigit()
-            else sections.none()
+        field = self.fields["edition_section"]
+        field.queryset = (
+            field.queryset.filter(edition_id=edition_id)
+            if str(edition_id or "").isdigit()
+            else field.queryset.none()
         )
+        field.error_messages["invalid_choice"] = WRONG_HEADING
 
     def clean(self):
         cleaned = super().clean()
         edition, section = cleaned.get("edition"), cleaned.get("edition_section")
         if section and (edition is None or section.edition_id != edition.pk):
-            self.add_error("edition_section", "Choose a heading from this article's edition.")
+            self.add_error("edition_section", WRONG_HEADING)
         return cleaned
 
 
@@ -197,9 +202,7 @@ class Article(RoutablePageMixin, Page):
         verbose_name="edition heading",
         help_text="Save after choosing the edition to pick one of its headings",
     )
-    edition_position = models.PositiveSmallIntegerField(
-        "order under the heading", default=0
-    )
+    edition_position = models.PositiveSmallIntegerField("order under the heading", default=0)
     language = models.CharField(
         max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

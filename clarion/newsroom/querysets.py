@@ -1,6 +1,7 @@
 """The queries behind every list of articles, defined once and shared by pages and feeds."""
 
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 
@@ -12,15 +13,21 @@ NEWEST = ("-date", "-pk")
 class NewestPerGroupMixin:
     def newest_per_group(self, group_field, group_ids, per_group, order_by=NEWEST):
         """The newest `per_group` rows for each group, in one query whose cost does not grow
-        with the size of the groups: `pk IN (SELECT pk … WHERE group = g ORDER BY date DESC
-        LIMIT n) OR …`, one bounded sub-select per group, each answered by a (group, date)
-        index. (A ROW_NUMBER() window reads every row of every group: 2.9 s for the home
-        page's category blocks at 100,000 articles.)"""
-        condition = Q()
-        for group_id in group_ids:
+        with the size of the groups: `pk IN (SELECT … WHERE group = g1 ORDER BY date DESC
+        LIMIT n UNION ALL SELECT … WHERE group = g2 …)`, each branch read from a (group, date)
+        index. Measured at 100,000 articles: a ROW_NUMBER() window reads every row of every
+        group (2.9 s for the home page's category blocks on SQLite), and `pk IN (…) OR pk IN
+        (…)` makes PostgreSQL scan the whole table (0.16 s); this form takes milliseconds."""
+        if not group_ids:
+            return self.none()
+        branches, params = [], []
+        for number, group_id in enumerate(group_ids):
             newest = self.filter(**{group_field: group_id}).order_by(*order_by)
-            condition |= Q(pk__in=newest.values("pk")[:per_group])
-        return self.filter(condition) if group_ids else self.none()
+            query = newest.values("pk")[:per_group].query
+            sql, branch_params = query.get_compiler(using=self.db).as_sql()
+            branches.append(f"SELECT * FROM ({sql}) AS newest_{number}")
+            params.extend(branch_params)
+        return self.filter(pk__in=RawSQL(" UNION ALL ".join(branches), params))
 
 
 class GroupedQuerySet(NewestPerGroupMixin, QuerySet):
@@ -43,9 +50,7 @@ class ArticleQuerySet(NewestPerGroupMixin, PageQuerySet):
 
     def on_topic(self, topic):
         """Newest first through the topic links' own (topic, date) index."""
-        return self.filter(article_topics__topic=topic).order_by(
-            "-article_topics__date", "-pk"
-        )
+        return self.filter(article_topics__topic=topic).order_by("-article_topics__date", "-pk")
 
 
 ArticleManager = PageManager.from_queryset(ArticleQuerySet)

@@ -58,7 +58,12 @@ def topics_a_to_z(request, page):
     return TemplateResponse(
         request,
         "newsroom/topics.html",
-        {"page": page, "letters": letters, "letter": letter, "topics": paginate(request, topics, 200)},
+        {
+            "page": page,
+            "letters": letters,
+            "letter": letter,
+            "topics": paginate(request, topics, 200),
+        },
     )
 
 

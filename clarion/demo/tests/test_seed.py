@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from wagtail.models import Page
 
 from clarion.editions.models import EditionPage, EditionSection
@@ -70,7 +71,7 @@ def test_cyrillic_topics_get_ascii_slugs_and_letters():
 
 def test_demo_without_serving_prints_a_working_login(client):
     out = io.StringIO()
-    call_command("demo", articles=30, no_serve=True, stdout=out)
+    call_command("demo", articles=30, addrport="127.0.0.1:8123", no_serve=True, stdout=out)
     text = out.getvalue()
     password = text.split("Password:")[1].split()[0]
     assert "Username:  admin" in text
@@ -80,3 +81,14 @@ def test_demo_without_serving_prints_a_working_login(client):
     # the demo paper has its calls to action and contacts filled in
     home = client.get("/").content.decode()
     assert "Subscribe" in home and "020 7946 0100" in home
+    # full URLs name the address the demo is served on
+    assert "http://127.0.0.1:8123/" in text
+    article = Article.objects.live().first()
+    printable = client.get(article.url + "print/").content.decode()
+    assert f"http://127.0.0.1:8123{article.url}" in printable
+
+
+def test_demo_refuses_a_malformed_address():
+    with pytest.raises(CommandError, match="--addrport must look like"):
+        call_command("demo", addrport="here", no_serve=True, stdout=io.StringIO())
+    assert not Article.objects.exists()  # refused before doing anything

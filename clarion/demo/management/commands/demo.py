@@ -6,7 +6,8 @@ import sys
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from wagtail.models import Site
 
 from clarion.demo.seeding import Seeder
 from clarion.demo.site import configure_demo_site
@@ -23,13 +24,15 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="set up, print the login, stop")
 
     def handle(self, *args, **options):
+        hostname, port = parse_addrport(options["addrport"])
+        host = f"{hostname}:{port}"
         self.stdout.write("Preparing the database…")
         call_command("migrate", interactive=False, verbosity=0)
         if not Article.objects.exists():
             articles = max(options["articles"], 1)
             Seeder(seed=2026).run(
                 articles=articles,
-                editions=max(4, articles // 15),
+                editions=max(4, articles // 25),
                 topics=max(20, articles // 4),
                 authors=12,
                 images=12,
@@ -37,12 +40,12 @@ class Command(BaseCommand):
             configure_demo_site()
             self.stdout.write("Indexing the demo content for search…")
             call_command("update_index", verbosity=0)
+        # Full URLs (canonical links, the printable page's source line) name the Site's host
+        # and port, so the demo site points at the address it is served on.
+        site = Site.objects.get(is_default_site=True)
+        site.hostname, site.port = hostname, port
+        site.save()  # save(), not update(): Wagtail drops its cached site root paths on save
         password = self._admin(options["username"])
-        host = (
-            options["addrport"]
-            if ":" in options["addrport"]
-            else f"127.0.0.1:{options['addrport']}"
-        )
         self.stdout.write(
             self.style.SUCCESS(
                 "\nThe demo paper is ready.\n"
@@ -70,3 +73,11 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         return password
+
+
+def parse_addrport(addrport):
+    """'127.0.0.1:8000' or '8000' → ('127.0.0.1', 8000), or a clear error."""
+    hostname, _, port = addrport.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise CommandError(f"--addrport must look like 127.0.0.1:8000 (got {addrport!r}).")
+    return hostname or "127.0.0.1", int(port)
