@@ -86,3 +86,12 @@ class StandardPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+
+class ContentVersion(models.Model):
+    """A single row whose number goes up on every publishing change (see content_version)."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"content version {self.number}"

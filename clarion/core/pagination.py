@@ -1,45 +1,31 @@
 """One way to paginate every public list: bad or out-of-range page numbers are a 404, and
-the total behind "page 3 of 250" is counted once per change of content, not per request."""
+the total behind "page 3 of 250" is counted once per content version, not per request."""
 
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.functional import cached_property
 
+from .content_version import cached
+
 MAX_PAGE_DIGITS = 7
 COUNT_TTL = 60 * 60
-LISTS_GENERATION_KEY = "lists:generation"
-
-
-def lists_changed():
-    """Call whenever published content changes: every cached list count becomes stale."""
-    try:
-        cache.incr(LISTS_GENERATION_KEY)
-    except ValueError:
-        cache.set(LISTS_GENERATION_KEY, 1, None)
 
 
 class CachedCountPaginator(Paginator):
     """Counting 100,000 published articles costs more than fetching a page of them; the count
-    is cached under the query's own SQL and the current lists generation."""
+    is cached under the query's own SQL and the current content version."""
 
     @cached_property
     def count(self):
         if not isinstance(self.object_list, QuerySet):
             return super().count
         sql, params = self.object_list.query.sql_with_params()
-        generation = cache.get_or_set(LISTS_GENERATION_KEY, 1, None)
         digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:32]
-        key = f"lists:count:{generation}:{digest}"
-        total = cache.get(key)
-        if total is None:
-            total = self.object_list.count()
-            cache.set(key, total, COUNT_TTL)
-        return total
+        return cached(f"count:{digest}", self.object_list.count, COUNT_TTL)
 
 
 def paginate(request, items, per_page=None):

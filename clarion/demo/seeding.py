@@ -4,7 +4,9 @@ editions with their headings, and articles filed under all of them.
 Articles are Wagtail pages, but 100,000 of them cannot go through one `add_child` each: the
 page tree is a materialised path, so each batch computes its paths and inserts pages in bulk.
 Counts are totals to reach, not amounts to add, and every batch is its own transaction, so an
-interrupted run is resumed by running the same command again."""
+interrupted run is resumed by running the same command again. Each article's content comes
+from a random stream chosen by its position, so it does not depend on how the run was split;
+generated names (topics, authors) and dates relative to "now" may differ between runs."""
 
 import datetime
 import io
@@ -23,9 +25,8 @@ from tqdm import tqdm
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page
 
-from clarion.core.pagination import lists_changed
+from clarion.core.content_version import content_changed
 from clarion.editions.models import EditionIndexPage, EditionPage, EditionSection
-from clarion.newsroom.archive import forget_archive_months
 from clarion.newsroom.models import (
     Article,
     ArticleAuthor,
@@ -52,7 +53,7 @@ class Seeder:
         self.locale = Locale.get_default()
 
     def rng(self, kind, index):
-        """One independent random stream per item, so a resumed run makes the same items."""
+        """One independent random stream per item."""
         return random.Random(f"{self.seed}:{kind}:{index}")
 
     def bar(self, total, desc):
@@ -155,13 +156,13 @@ class Seeder:
         else:
             start_date = _last_wednesday(timezone.localdate()) + datetime.timedelta(weeks=1)
             start_number = FIRST_EDITION_NUMBER + total + 1
-        todo = total - have
         content_type = ContentType.objects.get_for_model(EditionPage)
-        with self.bar(todo, "editions") as bar:
-            for first in range(0, todo, BATCH):
-                count = min(BATCH, todo - first)
+        remaining = total - have
+        with self.bar(remaining, "editions") as bar:
+            for first in range(0, remaining, BATCH):
+                count = min(BATCH, remaining - first)
                 with transaction.atomic():
-                    index.refresh_from_db()
+                    position = self._next_position(index)
                     pages = []
                     for j in range(count):
                         step = first + j + 1
@@ -173,7 +174,7 @@ class Seeder:
                                 EditionPage,
                                 content_type,
                                 index,
-                                index.numchild + j + 1,
+                                position + j,
                                 title=f"Issue {number}",
                                 slug=str(number),
                                 when=_aware(date, 6),
@@ -211,14 +212,17 @@ class Seeder:
             span_days = 7 * len(editions) if editions else 730
         step = datetime.timedelta(days=span_days) / max(total, 1)
         content_type = ContentType.objects.get_for_model(Article)
-        todo = total - have
-        with self.bar(todo, "articles") as bar:
-            for first in range(have, total, BATCH):
-                last = min(first + BATCH, total)
+        remaining = total - have
+        with self.bar(remaining, "articles") as bar:
+            while remaining > 0:
+                count = min(BATCH, remaining)
                 with transaction.atomic():
-                    news.refresh_from_db()
+                    # An article's tree position is its identity: it picks the article's
+                    # random stream, date and slug, and never repeats after a deletion.
+                    position = self._next_position(news)
                     pages, extra = [], []
-                    for j, k in enumerate(range(first, last)):
+                    for j in range(count):
+                        k = position + j - 1
                         rng = self.rng("article", k)
                         when = newest - step * k - datetime.timedelta(minutes=rng.randint(0, 600))
                         page, article = self._article(
@@ -226,7 +230,7 @@ class Seeder:
                             rng,
                             when,
                             news,
-                            news.numchild + j + 1,
+                            position + j,
                             content_type,
                             categories,
                             editions,
@@ -239,9 +243,15 @@ class Seeder:
                         extra.append(article)
                     self._insert_pages(Article, pages, news, extra)
                     self._link_topics_and_authors(pages)
-                bar.update(last - first)
-        forget_archive_months()
-        lists_changed()
+                remaining -= count
+                bar.update(count)
+
+    @staticmethod
+    def _next_position(parent):
+        """The tree position after the parent's last child (1 for the first): counting
+        children instead would reuse an existing path once a child has been deleted."""
+        last = parent.get_children().order_by("-path").values_list("path", flat=True).first()
+        return Page._str2int(last[-Page.steplen :]) + 1 if last else 1
 
     def _article(
         self,
@@ -385,6 +395,7 @@ class Seeder:
         self.editions(editions, image_ids)
         self.articles(articles, topic_ids, author_rows, image_ids)
         refresh_planner_statistics()
+        content_changed()
 
 
 def refresh_planner_statistics():

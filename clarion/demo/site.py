@@ -84,8 +84,8 @@ def _attach_print_pdfs(count=3):
     """Give the newest editions a print PDF (their cover, as generated PDF pages)."""
     from PIL import Image as PillowImage
 
-    for edition in EditionPage.objects.filter(print_pdf__isnull=True).order_by("-date")[:count]:
-        if not edition.cover_image:
+    for edition in EditionPage.objects.select_related("cover_image").order_by("-date")[:count]:
+        if edition.print_pdf_id or not edition.cover_image:
             continue
         with edition.cover_image.open_file() as source:
             picture = PillowImage.open(source).convert("RGB")

@@ -81,7 +81,7 @@ class EditionPage(Page):
         """[(section or None, [articles…]), …] in the paper's order, in one query.
         Articles without a heading come last, under None."""
         articles = (
-            self.articles.live()
+            self.articles.readable()
             .for_listing()
             .select_related("edition_section")
             .order_by(

@@ -30,7 +30,7 @@ class HomePage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = Article.objects.live().newest().for_listing()
+        articles = Article.objects.readable().newest().for_listing()
         latest = list(articles.select_related("lead_image")[: LATEST_COUNT + 1])
         lead = self.lead_story if self.lead_story_id and self.lead_story.live else None
         lead = lead or (latest[0] if latest else None)

@@ -18,7 +18,7 @@ from clarion.core.db import TrueLiteral
 from clarion.core.pagination import paginate
 
 from .blocks import ArticleBodyBlock
-from .querysets import ArticleManager, GroupedQuerySet
+from .querysets import ArticleManager, GroupedQuerySet, not_restricted_q
 
 
 class SluggedModel(models.Model):
@@ -104,7 +104,7 @@ def index_letter(name):
     """The letter a name is filed under in the A–Z listing ('#' for digits and symbols)."""
     for char in name.strip():
         if char.isalpha():
-            return char.upper()
+            return char.upper()[:1]  # "ß".upper() is "SS"
         if char.isdigit():
             return "#"
     return "#"
@@ -130,7 +130,7 @@ class ArticleIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, Article.objects.live().newest().for_listing())
+        context["articles"] = paginate(request, Article.objects.readable().newest().for_listing())
         return context
 
 
@@ -262,7 +262,10 @@ class Article(RoutablePageMixin, Page):
             self.date = self.go_live_at or self.first_published_at or timezone.now()
         super().save(*args, **kwargs)
         # Topic links carry the article's date so "latest on this topic" reads one index.
-        ArticleTopic.objects.filter(article_id=self.pk).update(date=self.date)
+        # Saving a draft revision saves only some fields, never the date: leave them be.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "date" in update_fields:
+            ArticleTopic.objects.filter(article_id=self.pk).update(date=self.date)
 
     # What the article page shows around the article ----------------------------------
 
@@ -279,6 +282,7 @@ class Article(RoutablePageMixin, Page):
         per_topic = per_topic or settings.CLARION_RELATED_PER_TOPIC
         links = (
             ArticleTopic.objects.filter(article__live=TrueLiteral())
+            .filter(not_restricted_q("article__path"))
             .exclude(article_id=self.pk)
             .newest_per_group("topic_id", [t.pk for t in topics], per_topic)
             .select_related("article", "article__category")
@@ -294,7 +298,7 @@ class Article(RoutablePageMixin, Page):
         if not self.category_id:
             return []
         return list(
-            Article.objects.live()
+            Article.objects.readable()
             .filter(category_id=self.category_id)
             .exclude(pk=self.pk)
             .newest()

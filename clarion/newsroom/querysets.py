@@ -6,6 +6,7 @@ from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 
 from clarion.core.db import TrueLiteral
+from clarion.core.restrictions import restricted_paths
 
 NEWEST = ("-date", "-pk")
 
@@ -38,6 +39,18 @@ class ArticleQuerySet(NewestPerGroupMixin, PageQuerySet):
     def live_q(self):
         return Q(live=TrueLiteral())
 
+    def private_q(self):
+        """Beneath a restricted page. (Wagtail's own version queries the restrictions each
+        time it is used; these are cached per content version.)"""
+        condition = Q()
+        for path in restricted_paths():
+            condition |= Q(path__startswith=path)
+        return condition or Q(pk__in=[])
+
+    def readable(self):
+        """What any reader may see listed: live, and not behind a login or password."""
+        return self.live().public()
+
     def newest(self):
         return self.order_by(*NEWEST)
 
@@ -51,6 +64,13 @@ class ArticleQuerySet(NewestPerGroupMixin, PageQuerySet):
     def on_topic(self, topic):
         """Newest first through the topic links' own (topic, date) index."""
         return self.filter(article_topics__topic=topic).order_by("-article_topics__date", "-pk")
+
+
+def not_restricted_q(path_field):
+    condition = Q()
+    for path in restricted_paths():
+        condition &= ~Q(**{f"{path_field}__startswith": path})
+    return condition
 
 
 ArticleManager = PageManager.from_queryset(ArticleQuerySet)

@@ -1,23 +1,14 @@
-"""Keep derived, cached views of the article list in step with publishing."""
+"""Topics are listed publicly (A–Z), so changing them is a content change too."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished
 
-from clarion.core.pagination import lists_changed
+from clarion.core.content_version import content_changed
 
-from .archive import forget_archive_months
-from .models import Article, Topic
-
-
-@receiver(page_published, sender=Article)
-@receiver(page_unpublished, sender=Article)
-@receiver(post_delete, sender=Article)
-def article_list_changed(sender, **kwargs):
-    forget_archive_months()
+from .models import Topic
 
 
 @receiver(post_save, sender=Topic)
 @receiver(post_delete, sender=Topic)
-def topic_list_changed(sender, **kwargs):
-    lists_changed()
+def topics_changed(sender, **kwargs):
+    content_changed()

@@ -18,25 +18,25 @@ def _listing(request, template, articles, **context):
 
 def category_page(request, page, slug):
     category = get_object_or_404(Category, slug=slug)
-    articles = Article.objects.live().filter(category=category).newest()
+    articles = Article.objects.readable().filter(category=category).newest()
     return _listing(request, "newsroom/category.html", articles, page=page, category=category)
 
 
 def topic_page(request, page, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    articles = Article.objects.live().on_topic(topic)
+    articles = Article.objects.readable().on_topic(topic)
     return _listing(request, "newsroom/topic.html", articles, page=page, topic=topic)
 
 
 def author_page(request, page, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
-    articles = Article.objects.live().filter(article_authors__author=author).newest()
+    articles = Article.objects.readable().filter(article_authors__author=author).newest()
     return _listing(request, "newsroom/author.html", articles, page=page, author=author)
 
 
 def month_page(request, page, year, month):
     start, end = month_bounds(year, month)
-    articles = Article.objects.live().in_month(start, end).newest()
+    articles = Article.objects.readable().in_month(start, end).newest()
     return _listing(request, "newsroom/month.html", articles, page=page, month=start)
 
 
@@ -69,7 +69,7 @@ def topics_a_to_z(request, page):
 
 def short_link(request, article_id):
     """/a/<id>/: a short permanent link that follows the article wherever it moves."""
-    article = Article.objects.live().filter(pk=article_id).first()
+    article = Article.objects.readable().filter(pk=article_id).first()
     if article is None:
         raise Http404("No published article has that number.")
     return redirect(article.get_url(request), permanent=True)

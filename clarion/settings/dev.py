@@ -1,11 +1,13 @@
-"""Local development and the demo: debug on, a throwaway key, mail to the console."""
+"""Local development and the demo: debug on, a throwaway key, mail to the console
+unless EMAIL_HOST names a mail server."""
 
 from .base import *  # noqa: F403
 from .environment import env_bool, env_str
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if not env_str("EMAIL_HOST"):  # no mail server configured: show mail on the console
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

@@ -131,7 +131,8 @@ def paper(transactional_db):
     from clarion.core.models import PaperSettings
     from clarion.editions.models import EditionIndexPage
     from clarion.home.models import HomePage
-    from clarion.newsroom.factories import (
+    from clarion.newsroom.models import ArticleIndexPage, Topic
+    from clarion.newsroom.tests.factories import (
         ArticleFactory,
         AuthorFactory,
         CategoryFactory,
@@ -140,7 +141,6 @@ def paper(transactional_db):
         TopicFactory,
         credit,
     )
-    from clarion.newsroom.models import ArticleIndexPage, Topic
 
     # The site tree comes from a data migration; a transactional test's flush would remove it
     # unless the test restores it (serialized_rollback=True).

@@ -17,8 +17,3 @@ def page_url(context, number):
         params["page"] = number
     query = urlencode(sorted(params.lists()), doseq=True)
     return f"{request.path}?{query}" if query else request.path
-
-
-@register.simple_tag(takes_context=True)
-def absolute_url(context, path):
-    return context["request"].build_absolute_uri(path)

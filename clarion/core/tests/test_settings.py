@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from clarion.newsroom.factories import ArticleFactory, EditionFactory, ImageFactory
+from clarion.newsroom.tests.factories import ArticleFactory, EditionFactory, ImageFactory
 
 SETTINGS_VARIABLES = (
     "DATABASE_URL",

@@ -92,3 +92,14 @@ def test_demo_refuses_a_malformed_address():
     with pytest.raises(CommandError, match="--addrport must look like"):
         call_command("demo", addrport="here", no_serve=True, stdout=io.StringIO())
     assert not Article.objects.exists()  # refused before doing anything
+
+
+def test_seed_resumes_after_articles_were_deleted():
+    seed(articles=30, editions=2, topics=10, authors=2, images=0)
+    for article in Article.objects.order_by("pk")[5:8]:
+        article.delete()  # an editor removed some; numchild no longer marks the last path
+    seed(articles=30, editions=2, topics=10, authors=2, images=0)
+
+    assert Article.objects.count() == 30
+    assert Page.find_problems() == ([], [], [], [], [])
+    assert len(set(Article.objects.values_list("slug", flat=True))) == 30

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from clarion.newsroom.factories import (
+from clarion.newsroom.tests.factories import (
     ArticleFactory,
     DocumentFactory,
     EditionFactory,
@@ -22,12 +22,13 @@ pytestmark = pytest.mark.django_db
 
 # Queries with a cold cache, the same for 10 or 50 articles in the edition / editions listed.
 # Edition page: site 1, routing 5, view restrictions 2, paper settings 1, site root paths 1,
-# navigation 1, sidebar latest 1, archive months 1, contents 1, cover image 2, PDF 1.
-EDITION_PAGE_QUERIES = 17
+# navigation 1, sidebar latest 1, archive months 1, contents 1, cover image 2, PDF 1,
+# content version 1, restricted pages 1.
+EDITION_PAGE_QUERIES = 19
 # Editions list: site 1, routing 3, view restrictions 2, paper settings 1, site root paths 1,
 # navigation 1, sidebar latest 1, archive months 1, count 1, page of editions 1, their covers'
-# renditions 1.
-EDITION_LIST_QUERIES = 14
+# renditions 1, content version 1, restricted pages 1.
+EDITION_LIST_QUERIES = 16
 
 
 def soup(response):

@@ -23,7 +23,7 @@ def sidebar(context):
     return {
         "request": request,
         "paper": PaperSettings.for_request(request),
-        "latest": Article.objects.live().newest().for_listing()[:SIDEBAR_LATEST],
+        "latest": Article.objects.readable().newest().for_listing()[:SIDEBAR_LATEST],
         "months": archive_months()[:SIDEBAR_MONTHS],
     }
 

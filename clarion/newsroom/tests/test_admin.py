@@ -8,13 +8,13 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from clarion.newsroom.factories import (
+from clarion.newsroom.models import Article
+from clarion.newsroom.tests.factories import (
     ArticleFactory,
     EditionFactory,
     EditionSectionFactory,
     TopicFactory,
 )
-from clarion.newsroom.models import Article
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.test import override_settings
 
-from clarion.newsroom.factories import (
+from clarion.newsroom.tests.factories import (
     ArticleFactory,
     AuthorFactory,
     CategoryFactory,
@@ -30,8 +30,9 @@ LONDON = ZoneInfo("Europe/London")
 # Queries for one article page (cold cache), whatever the number of its topics, authors and
 # related articles. Measured: site 1, routing 5, view restrictions 2, authors 1, edition 1,
 # its contents 1, topics 1, related links 1, more in category 1, category 1, paper settings 1,
-# site root paths 1, navigation 1, lead image 2, archive months 1, sidebar latest 1.
-ARTICLE_PAGE_QUERIES = 22
+# site root paths 1, navigation 1, lead image 2, archive months 1, sidebar latest 1,
+# content version 1, restricted pages 1.
+ARTICLE_PAGE_QUERIES = 24
 
 
 def at(*args):

@@ -21,7 +21,8 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from clarion.newsroom.factories import (
+from clarion.newsroom.models import Article
+from clarion.newsroom.tests.factories import (
     ArticleFactory,
     AuthorFactory,
     CategoryFactory,
@@ -29,7 +30,6 @@ from clarion.newsroom.factories import (
     credit,
     news_index,
 )
-from clarion.newsroom.models import Article
 
 pytestmark = pytest.mark.django_db
 

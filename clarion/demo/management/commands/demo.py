@@ -28,16 +28,18 @@ class Command(BaseCommand):
         host = f"{hostname}:{port}"
         self.stdout.write("Preparing the database…")
         call_command("migrate", interactive=False, verbosity=0)
-        if not Article.objects.exists():
-            articles = max(options["articles"], 1)
-            Seeder(seed=2026).run(
-                articles=articles,
-                editions=max(4, articles // 25),
-                topics=max(20, articles // 4),
-                authors=12,
-                images=12,
-            )
-            configure_demo_site()
+        # Every step is safe to repeat, so an interrupted first run is finished by the next.
+        before = Article.objects.count()
+        articles = max(options["articles"], 1)
+        Seeder(seed=2026).run(
+            articles=articles,
+            editions=max(4, articles // 25),
+            topics=max(20, articles // 4),
+            authors=12,
+            images=12,
+        )
+        configure_demo_site()
+        if Article.objects.count() != before:
             self.stdout.write("Indexing the demo content for search…")
             call_command("update_index", verbosity=0)
         # Full URLs (canonical links, the printable page's source line) name the Site's host

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from clarion.demo.seeding import Seeder
 
 
-def positive(value):
+def non_negative(value):
     number = int(value)
     if number < 0:
         raise ValueError
@@ -21,11 +21,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--articles", type=positive, default=1000)
-        parser.add_argument("--editions", type=positive, default=None, help="default: articles/50")
-        parser.add_argument("--topics", type=positive, default=None, help="default: articles/20")
-        parser.add_argument("--authors", type=positive, default=None, help="default: articles/500")
-        parser.add_argument("--images", type=positive, default=12)
+        parser.add_argument("--articles", type=non_negative, default=1000)
+        parser.add_argument(
+            "--editions", type=non_negative, default=None, help="default: articles/50"
+        )
+        parser.add_argument(
+            "--topics", type=non_negative, default=None, help="default: articles/20"
+        )
+        parser.add_argument(
+            "--authors", type=non_negative, default=None, help="default: articles/500"
+        )
+        parser.add_argument("--images", type=non_negative, default=12)
         parser.add_argument(
             "--seed", type=int, default=1, help="random seed (same seed, same content)"
         )
