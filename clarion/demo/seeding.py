@@ -250,7 +250,9 @@ class Seeder:
     def _next_position(parent):
         """The tree position after the parent's last child (1 for the first): counting
         children instead would reuse an existing path once a child has been deleted."""
-        last = parent.get_children().order_by("-path").values_list("path", flat=True).first()
+        # Not parent.get_children(): that trusts the parent object's (stale) numchild.
+        children = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        last = children.order_by("-path").values_list("path", flat=True).first()
         return Page._str2int(last[-Page.steplen :]) + 1 if last else 1
 
     def _article(

@@ -94,6 +94,15 @@ def test_demo_refuses_a_malformed_address():
     assert not Article.objects.exists()  # refused before doing anything
 
 
+def test_seeding_more_than_one_batch_continues_the_tree(monkeypatch):
+    from clarion.demo import seeding
+
+    monkeypatch.setattr(seeding, "BATCH", 7)  # several batches without a huge dataset
+    seed(articles=30, editions=10, topics=10, authors=2, images=0)
+    assert Article.objects.count() == 30
+    assert Page.find_problems() == ([], [], [], [], [])
+
+
 def test_seed_resumes_after_articles_were_deleted():
     seed(articles=30, editions=2, topics=10, authors=2, images=0)
     for article in Article.objects.order_by("pk")[5:8]:

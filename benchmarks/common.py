@@ -1,0 +1,110 @@
+"""What the benchmark runners share: pointing Django at the benchmark database, seeding it
+when needed, and timing requests through Django's whole request handling in-process."""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+
+
+def add_database_arguments(parser):
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--editions", type=int, default=2_000)
+    parser.add_argument("--topics", type=int, default=5_000)
+    parser.add_argument("--authors", type=int, default=300)
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_DATABASE_URL,
+        help="where to seed and measure (default: var/bench.sqlite3)",
+    )
+
+
+def setup_django(args):
+    """Configure Django for the benchmark database, migrate, and seed up to the sizes asked
+    (seeding is resumable, so this also finishes an interrupted seed)."""
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clarion.settings.dev")
+    os.environ["DEBUG"] = "false"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    if args.database_url.startswith("postgres"):
+        ensure_postgres_database(args.database_url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from clarion.newsroom.models import Article
+
+    call_command("migrate", interactive=False, verbosity=0)
+    have = Article.objects.count()
+    if have < args.articles:
+        started = time.perf_counter()
+        call_command(
+            "seed",
+            articles=args.articles,
+            editions=args.editions,
+            topics=args.topics,
+            authors=args.authors,
+        )
+        elapsed = time.perf_counter() - started
+        print(f"seeding {args.articles - have:,} articles took {elapsed:.1f} s")
+    else:
+        print(f"database already holds {have:,} articles; seeding skipped")
+
+
+def ensure_postgres_database(url):
+    """Create the benchmark database on the PostgreSQL server if it is not there yet."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    admin = {
+        "dbname": "postgres",
+        "host": config["HOST"],
+        "port": config["PORT"] or 5432,
+        "user": config["USER"],
+        "password": config["PASSWORD"] or None,
+    }
+    with psycopg.connect(**admin, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def print_header(label):
+    from django.db import connection
+
+    print(f"\n{connection.vendor}: {label}\n")
+    print(f"{'what':<16} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>7}")
+
+
+def time_urls(name, urls, repeat):
+    """Request each URL once to warm up, then `repeat` times; print median and p95."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    timings, queries, size = [], 0, 0
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+            queries = max(queries, len(captured))
+            size = max(size, len(response.content))
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+    median = statistics.median(timings)
+    print(f"{name:<16} {median:>10.1f} {p95:>8.1f} {queries:>8} {size / 1024:>7.1f}")
