@@ -1,6 +1,9 @@
 """Generated text for demo and benchmark content: our own small vocabulary recombined,
 so nothing from elsewhere enters the project. Deterministic for a given random.Random."""
 
+import itertools
+import random
+
 SUBJECTS = [
     "Bus drivers",
     "Care workers",
@@ -119,13 +122,43 @@ ORGANISATIONS = [
 ]
 
 
+def _made_up_words(count, seed=1917):
+    """Pronounceable words of our own ('tarvek', 'molisan'), always the same list."""
+    rng = random.Random(seed)
+    onsets = "b d f g k l m n p r s t v z br dr gr kr pl st tr".split()
+    vowels = "a e i o u ai ou".split()
+    codas = ["", "", "n", "r", "s", "k", "l", "m", "nt", "st"]
+    made = set()
+    while len(made) < count:
+        syllables = rng.randint(2, 3)
+        word = "".join(rng.choice(onsets) + rng.choice(vowels) for _ in range(syllables))
+        made.add(word + rng.choice(codas))
+    return sorted(made)
+
+
+def _vocabulary():
+    """Real words spread among made-up ones, ranked so that word frequencies follow a Zipf
+    curve as in real text: a search for a common word finds many articles, a rarer word
+    few. (A small, flat vocabulary put every word in 90% of articles.)"""
+    rng = random.Random(1871)
+    words = _made_up_words(6000)
+    for word in WORDS:
+        words.insert(rng.randint(20, 3000), word)
+    weights = [1 / (rank + 10) ** 1.05 for rank in range(len(words))]
+    return words, list(itertools.accumulate(weights))
+
+
+VOCABULARY, CUMULATIVE_WEIGHTS = _vocabulary()
+
+
 def sentence(rng, words=None):
     count = words or rng.randint(9, 22)
+    picked = rng.choices(VOCABULARY, cum_weights=CUMULATIVE_WEIGHTS, k=count)
     parts = []
-    for i in range(count):
+    for i, word in enumerate(picked):
         if i and i % 7 == 0:
             parts.append(rng.choice(LINKS))
-        parts.append(rng.choice(WORDS))
+        parts.append(word)
     text = " ".join(parts)
     return text[0].upper() + text[1:] + rng.choice(".....?!")
 

@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from clarion.core.db import TrueLiteral
+from clarion.core.models import TransliteratedSlugMixin
 from clarion.core.pagination import paginate
 
 from .blocks import ArticleBodyBlock
@@ -161,7 +162,7 @@ class ArticleForm(WagtailAdminPageForm):
         return cleaned
 
 
-class Article(RoutablePageMixin, Page):
+class Article(TransliteratedSlugMixin, RoutablePageMixin, Page):
     """A news story, feature or editorial, online and (optionally) in an edition."""
 
     kicker = models.CharField(
@@ -243,6 +244,7 @@ class Article(RoutablePageMixin, Page):
         index.FilterField("date"),
         index.FilterField("category"),
         index.FilterField("language"),
+        index.FilterField("edition"),
         index.RelatedFields(
             "article_topics", [index.RelatedFields("topic", [index.SearchField("name")])]
         ),
@@ -275,10 +277,11 @@ class Article(RoutablePageMixin, Page):
     def get_topics(self):
         return [link.topic for link in self.article_topics.select_related("topic")]
 
-    def related_links(self, per_topic=None):
+    def related_links(self, per_topic=None, topics=None):
         """[(topic, [latest other articles on it]), …] for each of this article's topics,
-        in the editor's order, in two queries however many topics it has."""
-        topics = self.get_topics()
+        in the editor's order, in two queries however many topics it has (one when the
+        caller has its `topics` already)."""
+        topics = self.get_topics() if topics is None else topics
         per_topic = per_topic or settings.CLARION_RELATED_PER_TOPIC
         links = (
             ArticleTopic.objects.filter(article__live=TrueLiteral())
@@ -308,9 +311,11 @@ class Article(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["authors"] = self.get_authors()
+        # All its topics, for the page's structured data and meta tags (keywords, tags).
+        context["topics"] = topics = self.get_topics()
         if self.edition_id and self.edition.live:
             context["edition_contents"] = self.edition.table_of_contents()
-        context["related_links"] = self.related_links()
+        context["related_links"] = self.related_links(topics=topics)
         context["more_in_category"] = self.more_in_category()
         return context
 

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "clarion.editions",
     "clarion.newsroom",
     "clarion.home",
+    "clarion.discovery",
     "clarion.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -91,6 +92,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL full-text search: the search index's GIN index and tsvector lookups.
+    INSTALLED_APPS.append("django.contrib.postgres")
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -167,7 +171,7 @@ CLARION_ADMIN_CSP = (
 WAGTAIL_SITE_NAME = env_str("CLARION_SITE_NAME", "Clarion")
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "clarion.discovery.search_backend"}}
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -182,6 +186,8 @@ WAGTAIL_MODERATION_ENABLED = True
 # How many items each kind of list shows; the paginated lists accept ?page=N.
 CLARION_PAGE_SIZE = env_int("CLARION_PAGE_SIZE", 20)
 CLARION_RELATED_PER_TOPIC = 4
+CLARION_SITEMAP_SIZE = 5000  # URLs per child sitemap (each covers this many ids)
+CLARION_FEED_ITEMS = 20  # newest articles in each Atom, RSS and JSON feed
 
 LOGGING = {
     "version": 1,
