@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ class SearchForm(forms.Form):
     category = forms.ModelChoiceField(
         Category.objects.all(), to_field_name="slug", required=False, empty_label="Any category"
     )
-    topic = forms.SlugField(label="Topic", required=False, max_length=200)
+    topic = forms.CharField(label="Topic", required=False, max_length=200)
     author = forms.ModelChoiceField(
         Author.objects.all(), to_field_name="slug", required=False, empty_label="Any author"
     )
@@ -52,10 +53,10 @@ class SearchForm(forms.Form):
         return self._clean_day("date_to")
 
     def clean_topic(self):
-        slug = self.cleaned_data["topic"]
+        slug = self.cleaned_data["topic"]  # its address (slug) or its name
         if not slug:
             return None
-        topic = Topic.objects.filter(slug=slug).first()
+        topic = Topic.objects.filter(Q(slug=slug) | Q(name__iexact=slug.strip())).first()
         if topic is None:
             raise forms.ValidationError("There is no topic with that name.")
         return topic
@@ -141,6 +142,7 @@ def search(request):
             "query": query,
             "shortened": len(raw_query) > MAX_QUERY_LENGTH,
             "searched": bool(query or narrowed),
+            "narrowed": narrowed,
             "sort": sort,
             "results": page,
             "hits": hits,

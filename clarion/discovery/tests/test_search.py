@@ -95,6 +95,7 @@ def test_filters_narrow_the_results(client):
     assert titles() == {in_paper.title, on_topic.title, by_writer.title}
     assert titles(category="youth") == {by_writer.title}
     assert titles(topic="miners") == {on_topic.title}
+    assert titles(topic="Miners") == {on_topic.title}  # its name works as well as its slug
     assert titles(author=writer.slug) == {by_writer.title}
     assert titles(edition=edition.number) == {in_paper.title}
     assert titles(date_from="2026-04-01", date_to="2026-04-30") == {on_topic.title}
