@@ -1,8 +1,5 @@
 """Searching the paper: ranking, filters, snippets, Cyrillic, and hostile input."""
 
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from wagtail.models import PageViewRestriction
 
@@ -14,13 +11,9 @@ from clarion.newsroom.tests.factories import (
     TopicFactory,
     credit,
 )
+from clarion.newsroom.tests.helpers import at
 
 pytestmark = pytest.mark.django_db
-LONDON = ZoneInfo("Europe/London")
-
-
-def at(*args):
-    return datetime.datetime(*args, tzinfo=LONDON)
 
 
 def paragraph(text):

@@ -4,8 +4,6 @@ its PDF and its contents under the paper's own headings."""
 import datetime
 
 import pytest
-from bs4 import BeautifulSoup
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -17,6 +15,7 @@ from clarion.newsroom.tests.factories import (
     ImageFactory,
     paper_settings,
 )
+from clarion.newsroom.tests.helpers import get_ok, measure, soup, text
 
 pytestmark = pytest.mark.django_db
 
@@ -29,20 +28,6 @@ EDITION_PAGE_QUERIES = 19
 # navigation 1, sidebar latest 1, archive months 1, count 1, page of editions 1, their covers'
 # renditions 1, content version 1, restricted pages 1.
 EDITION_LIST_QUERIES = 16
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text(element):
-    return " ".join(element.get_text().split())
-
-
-def get_ok(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response
 
 
 def listed_editions(response):
@@ -236,16 +221,6 @@ def test_article_editor_offers_only_the_editions_own_headings(admin_client, edit
 
 
 # Query budgets --------------------------------------------------------------------------------
-
-
-def measure(client, url, django_assert_max_num_queries, budget):
-    """Queries for one view of `url` with a cold cache (after a first view made any image
-    renditions); fails when over `budget`."""
-    get_ok(client, url)
-    cache.clear()
-    with django_assert_max_num_queries(budget) as captured:
-        response = get_ok(client, url)
-    return len(captured), response
 
 
 @override_settings(CLARION_PAGE_SIZE=50)

@@ -2,10 +2,8 @@
 category the paper puts on the front."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.cache import cache
 
 from clarion.newsroom.tests.factories import (
@@ -16,10 +14,10 @@ from clarion.newsroom.tests.factories import (
     ImageFactory,
     paper_settings,
 )
+from clarion.newsroom.tests.helpers import at, soup, text
 
 pytestmark = pytest.mark.django_db
 
-LONDON = ZoneInfo("Europe/London")
 
 # Queries for the home page with a cold cache, the same for 10 or 50 articles and 2 or 8
 # category blocks: site 1, home page 1, view restrictions 2, latest articles 1, current
@@ -27,18 +25,6 @@ LONDON = ZoneInfo("Europe/London")
 # paths 1, navigation 1, lead image 1, cover image 1, archive months 1, sidebar latest 1,
 # content version 1, restricted pages 1.
 HOME_PAGE_QUERIES = 18
-
-
-def at(*args):
-    return datetime.datetime(*args, tzinfo=LONDON)
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text(element):
-    return " ".join(element.get_text().split())
 
 
 def home_page(client):

@@ -4,10 +4,8 @@ related links by topic, more from its category)."""
 
 import datetime
 from urllib.parse import quote, urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.test import override_settings
 
@@ -22,10 +20,10 @@ from clarion.newsroom.tests.factories import (
     credit,
     paper_settings,
 )
+from clarion.newsroom.tests.helpers import at, get_ok, soup
 
 pytestmark = pytest.mark.django_db
 
-LONDON = ZoneInfo("Europe/London")
 
 # Queries for one article page (cold cache), whatever the number of its topics, authors and
 # related articles. Measured: site 1, routing 5, view restrictions 2, authors 1, edition 1,
@@ -35,24 +33,9 @@ LONDON = ZoneInfo("Europe/London")
 ARTICLE_PAGE_QUERIES = 24
 
 
-def at(*args):
-    """An aware datetime on the paper's clock (Europe/London)."""
-    return datetime.datetime(*args, tzinfo=LONDON)
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
 def text(element, separator=""):
     """The element's text as read, with runs of white space made single spaces."""
     return " ".join(element.get_text(separator).split())
-
-
-def get_ok(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response
 
 
 @pytest.fixture

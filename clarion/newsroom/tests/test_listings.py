@@ -2,11 +2,8 @@
 of months, the A–Z of topics and the latest news; their pages; and bad addresses."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-from bs4 import BeautifulSoup
-from django.core.cache import cache
 from django.test import override_settings
 
 from clarion.newsroom.models import Topic
@@ -18,10 +15,10 @@ from clarion.newsroom.tests.factories import (
     TopicFactory,
     credit,
 )
+from clarion.newsroom.tests.helpers import at, get_ok, measure, soup, text
 
 pytestmark = pytest.mark.django_db
 
-LONDON = ZoneInfo("Europe/London")
 UTC = datetime.UTC
 
 # Queries per list page with a cold cache, the same for 10 or 50 articles on the page.
@@ -37,25 +34,6 @@ LIST_PAGE_QUERIES = {
     "topics": 14,  # + letters, count, page of topics
     "archive": 11,  # months come from the one archive months query
 }
-
-
-def at(*args):
-    """An aware datetime on the paper's clock (Europe/London)."""
-    return datetime.datetime(*args, tzinfo=LONDON)
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text(element):
-    return " ".join(element.get_text().split())
-
-
-def get_ok(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response
 
 
 def titles(response):
@@ -478,16 +456,6 @@ def test_not_found_page_helps_the_reader_on(client, bad_url_site):
 
 
 # Query budgets --------------------------------------------------------------------------------
-
-
-def measure(client, url, django_assert_max_num_queries, budget):
-    """Queries for one view of `url` with a cold cache (after a first view made any image
-    renditions); fails when over `budget`."""
-    get_ok(client, url)
-    cache.clear()
-    with django_assert_max_num_queries(budget) as captured:
-        response = get_ok(client, url)
-    return len(captured), response
 
 
 @override_settings(CLARION_PAGE_SIZE=50)

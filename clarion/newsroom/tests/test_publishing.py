@@ -2,10 +2,8 @@
 scheduled publishing, the moderation workflow, and what publishing changes for readers."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import override_settings
@@ -30,22 +28,9 @@ from clarion.newsroom.tests.factories import (
     credit,
     news_index,
 )
+from clarion.newsroom.tests.helpers import LONDON, at, soup, text
 
 pytestmark = pytest.mark.django_db
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def at(*args):
-    return datetime.datetime(*args, tzinfo=LONDON)
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text(element):
-    return " ".join(element.get_text().split())
 
 
 def headline(client, url):
