@@ -12,8 +12,8 @@ import datetime
 import io
 import random
 import uuid
+from dataclasses import dataclass
 
-from anyascii import anyascii
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.db import connection, transaction
@@ -35,7 +35,9 @@ from clarion.newsroom.models import (
     Author,
     Category,
     Topic,
+    first_free,
     index_letter,
+    slug_base,
 )
 
 from . import text
@@ -43,6 +45,19 @@ from . import text
 BATCH = 2000
 IN_PAPER_SHARE = 0.6
 FIRST_EDITION_NUMBER = 1000
+
+
+@dataclass
+class ArticleMaterials:
+    """What every generated article draws from, loaded once per run."""
+
+    content_type: ContentType
+    categories: list
+    editions: dict  # edition date → edition
+    sections: dict  # edition id → its heading ids, in order
+    image_ids: list
+    topic_ids: list
+    author_rows: list  # (id, name)
 
 
 class Seeder:
@@ -73,11 +88,7 @@ class Seeder:
         used = set(model.objects.values_list("slug", flat=True))
 
         def make(name):
-            base = slugify(anyascii(name))[:180] or model.__name__.lower()
-            slug, n = base, 1
-            while slug in used:
-                n += 1
-                slug = f"{base}-{n}"
+            slug = first_free(slug_base(model, name), used.__contains__)
             used.add(slug)
             return slug
 
@@ -94,10 +105,8 @@ class Seeder:
             with self.bar(total - have, "topics") as bar:
                 while have + len(new) < total:
                     kind, name = self._topic_name(fake, len(names))
-                    base, repeat = name, 1
-                    while name in names:  # generated names repeat: number the repeats
-                        repeat += 1
-                        name = f"{base} {repeat}"
+                    # generated names repeat: number the repeats
+                    name = first_free(name, names.__contains__, separator=" ")
                     names.add(name)
                     topic = Topic(name=name, kind=kind, slug=make_slug(name))
                     topic.initial = index_letter(name)
@@ -200,18 +209,24 @@ class Seeder:
         have = Article.objects.count()
         if have >= total:
             return
-        categories = self.categories()
-        editions = {
-            e.date: e for e in EditionPage.objects.only("pk", "date", "number").order_by("date")
-        }
         sections = {}
         for section in EditionSection.objects.values("pk", "edition_id").order_by("sort_order"):
             sections.setdefault(section["edition_id"], []).append(section["pk"])
+        materials = ArticleMaterials(
+            content_type=ContentType.objects.get_for_model(Article),
+            categories=self.categories(),
+            editions={
+                e.date: e for e in EditionPage.objects.only("pk", "date", "number").order_by("date")
+            },
+            sections=sections,
+            image_ids=image_ids,
+            topic_ids=topic_ids,
+            author_rows=author_rows,
+        )
         newest = timezone.now().replace(second=0, microsecond=0)
         if span_days is None:
-            span_days = 7 * len(editions) if editions else 730
+            span_days = 7 * len(materials.editions) if materials.editions else 730
         step = datetime.timedelta(days=span_days) / max(total, 1)
-        content_type = ContentType.objects.get_for_model(Article)
         remaining = total - have
         with self.bar(remaining, "articles") as bar:
             while remaining > 0:
@@ -225,20 +240,7 @@ class Seeder:
                         k = position + j - 1
                         rng = self.rng("article", k)
                         when = newest - step * k - datetime.timedelta(minutes=rng.randint(0, 600))
-                        page, article = self._article(
-                            k,
-                            rng,
-                            when,
-                            news,
-                            position + j,
-                            content_type,
-                            categories,
-                            editions,
-                            sections,
-                            image_ids,
-                            topic_ids,
-                            author_rows,
-                        )
+                        page, article = self._article(k, rng, when, news, position + j, materials)
                         pages.append(page)
                         extra.append(article)
                     self._insert_pages(Article, pages, news, extra)
@@ -255,41 +257,27 @@ class Seeder:
         last = children.order_by("-path").values_list("path", flat=True).first()
         return Page._str2int(last[-Page.steplen :]) + 1 if last else 1
 
-    def _article(
-        self,
-        k,
-        rng,
-        when,
-        news,
-        position,
-        content_type,
-        categories,
-        editions,
-        sections,
-        image_ids,
-        topic_ids,
-        author_rows,
-    ):
+    def _article(self, k, rng, when, news, position, materials):
         russian = rng.random() < 0.06
         title = rng.choice(text.RU_HEADLINES) if russian else text.headline(rng)
         edition = None
         if rng.random() < IN_PAPER_SHARE:
-            edition = editions.get(_last_wednesday(timezone.localdate(when)))
+            edition = materials.editions.get(_last_wednesday(timezone.localdate(when)))
         if russian:
             body = [("paragraph", f"<p>{text.russian_paragraph(rng)}</p>") for _ in range(4)]
         else:
             body = text.article_body(rng, rng.randint(4, 9))
         page = self._page(
             Article,
-            content_type,
+            materials.content_type,
             news,
             position,
             title=title,
-            slug=f"{slugify(anyascii(title))[:60]}-{k + 1}",
+            slug=f"{slug_base(Article, title)[:60]}-{k + 1}",
             when=when,
         )
-        section_ids = sections.get(edition.pk, []) if edition else []
-        page.seed_topics, page.seed_authors, byline = self._filing(rng, topic_ids, author_rows)
+        section_ids = materials.sections.get(edition.pk, []) if edition else []
+        page.seed_topics, page.seed_authors, byline = self._filing(rng, materials)
         page.seed_date = when
         article = {
             "kicker": text.kicker(rng),
@@ -302,9 +290,13 @@ class Seeder:
                 {"type": t, "value": v, "id": str(uuid.UUID(int=rng.getrandbits(128)))}
                 for t, v in body
             ],
-            "lead_image_id": rng.choice(image_ids) if image_ids and rng.random() < 0.2 else None,
+            "lead_image_id": (
+                rng.choice(materials.image_ids)
+                if materials.image_ids and rng.random() < 0.2
+                else None
+            ),
             "lead_image_caption": "",
-            "category_id": rng.choice(categories).pk,
+            "category_id": rng.choice(materials.categories).pk,
             "date": when,
             "edition_id": edition.pk if edition else None,
             "edition_section_id": rng.choice(section_ids) if section_ids else None,
@@ -360,8 +352,9 @@ class Seeder:
             cursor.executemany(sql, rows)
         Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
 
-    def _filing(self, rng, topic_ids, author_rows):
+    def _filing(self, rng, materials):
         """(topic ids, author ids, free-text byline) for one article."""
+        topic_ids, author_rows = materials.topic_ids, materials.author_rows
         topics = []
         if topic_ids:
             count = rng.choices([0, 1, 2, 3, 4, 6], weights=[5, 30, 30, 20, 10, 5])[0]

@@ -41,14 +41,22 @@ class SluggedModel(models.Model):
         super().save(*args, **kwargs)
 
 
+def first_free(base, is_taken, separator="-"):
+    """`base`, else `base-2`, `base-3`, …: the first that `is_taken` does not claim."""
+    candidate, number = base, 1
+    while is_taken(candidate):
+        number += 1
+        candidate = f"{base}{separator}{number}"
+    return candidate
+
+
+def slug_base(model, text):
+    """An ASCII slug even for Cyrillic names ('Караганда' → 'karaganda')."""
+    return slugify(anyascii(text))[:180] or model.__name__.lower()
+
+
 def unique_slug(model, text):
-    """An ASCII slug even for Cyrillic names ('Караганда' → 'karaganda'), made unique."""
-    base = slugify(anyascii(text))[:180] or model.__name__.lower()
-    slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return first_free(slug_base(model, text), lambda s: model.objects.filter(slug=s).exists())
 
 
 class Category(SluggedModel):
