@@ -2,6 +2,7 @@
 its PDF and its contents under the paper's own headings."""
 
 import datetime
+import functools
 
 import pytest
 from django.test import override_settings
@@ -13,6 +14,7 @@ from clarion.newsroom.tests.factories import (
     EditionFactory,
     EditionSectionFactory,
     ImageFactory,
+    edition_story,
     paper_settings,
 )
 from clarion.newsroom.tests.helpers import get_ok, measure, soup, text
@@ -125,14 +127,7 @@ def edition(db):
     workplace = EditionSectionFactory(edition=edition, heading="Workplace", sort_order=1)
     EditionSectionFactory(edition=edition, heading="Empty heading", sort_order=3)
 
-    def story(title, section, position, **kwargs):
-        return ArticleFactory(
-            title=title,
-            edition=edition,
-            edition_section=section,
-            edition_position=position,
-            **kwargs,
-        )
+    story = functools.partial(edition_story, edition)
 
     story("Letters", None, 0)
     story("Later abroad", international, 5)

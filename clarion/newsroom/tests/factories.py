@@ -120,6 +120,17 @@ class ArticleFactory(PageFactory):
         return news_index()
 
 
+def edition_story(edition, title, section, position, **kwargs):
+    """An article in `edition`, under `section` (None: no heading), at `position` there."""
+    return ArticleFactory(
+        title=title,
+        edition=edition,
+        edition_section=section,
+        edition_position=position,
+        **kwargs,
+    )
+
+
 def credit(article, *authors):
     for order, author in enumerate(authors):
         ArticleAuthor.objects.create(article=article, author=author, sort_order=order)

@@ -3,6 +3,7 @@ under it (print, short link, sharing) and what it leads on to (contents of its e
 related links by topic, more from its category)."""
 
 import datetime
+import functools
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -18,6 +19,7 @@ from clarion.newsroom.tests.factories import (
     ImageFactory,
     TopicFactory,
     credit,
+    edition_story,
     paper_settings,
 )
 from clarion.newsroom.tests.helpers import at, get_ok, soup
@@ -360,14 +362,7 @@ def test_edition_contents_under_its_headings_in_the_papers_order(client, paper):
     front = EditionSectionFactory(edition=edition, heading="Front page", sort_order=0)
     workplace = EditionSectionFactory(edition=edition, heading="Workplace", sort_order=1)
 
-    def story(title, section, position, **kwargs):
-        return ArticleFactory(
-            title=title,
-            edition=edition,
-            edition_section=section,
-            edition_position=position,
-            **kwargs,
-        )
+    story = functools.partial(edition_story, edition)
 
     story("Second on the front", front, 2)
     story("Lead story", front, 1)
