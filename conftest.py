@@ -1,14 +1,16 @@
 """Shared fixtures. The site tree (home, /news/, /editions/) comes from the migrations."""
 
 import pytest
-from django.core.cache import cache
+
+from clarion.core.content_version import clear_caches
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    cache.clear()
+    """Every test starts with empty caches and reads the content version afresh."""
+    clear_caches()
     yield
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture

@@ -5,12 +5,15 @@ import sys
 
 
 def main(argv=None):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clarion.settings.dev")
+    argv = argv or sys.argv
+    # `clarion serve` is the production server; everything else defaults to development.
+    settings = "production" if argv[1:2] == ["serve"] else "dev"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"clarion.settings.{settings}")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     try:
-        execute_from_command_line(argv or sys.argv)
+        execute_from_command_line(argv)
     except ImproperlyConfigured as problem:
         # A setting read from the environment is wrong: say which, without a traceback.
         sys.stderr.write(f"clarion: configuration problem: {problem}\n")

@@ -1,39 +1,53 @@
 """One number that changes whenever published content changes.
 
-Derived views of published content — list totals, the archive's months, which pages are
-behind a login — are cached under keys that include this number. It lives in the database,
-so a publish by any process (a web worker, `publish_scheduled` from cron, `clarion seed`)
-makes every process's cache miss at once, even with a per-process local-memory cache.
-Each request reads it once."""
+Derived views of published content — whole anonymous pages, list totals, the archive's
+months, which pages are behind a login — are cached under keys that include this number. It
+lives in the database, so a publish by any process (a web worker, `publish_scheduled` from
+cron, `clarion seed`) makes every process's cached copies unused.
 
-import contextvars
+Each process reads it at most once per CLARION_FRESHNESS_SECONDS (the page cache asks on
+every request): a change made in this process shows at once, one made by another process
+within that interval. Each change sets a number never used before (at least the clock in
+nanoseconds), so copies cached from a change that was rolled back are never served."""
 
+import time
+
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F
-
-_version_this_request = contextvars.ContextVar("content_version", default=None)
-_request_in_progress = contextvars.ContextVar("request_in_progress", default=False)
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
 FOREVER = None
 
+# (version, when it was read); one tuple, replaced whole, so threads need no lock.
+_recent = (None, 0.0)
+
 
 def content_version():
-    version = _version_this_request.get()
-    if version is None:
+    """The content version as this process read it at most CLARION_FRESHNESS_SECONDS ago."""
+    global _recent
+    version, read_at = _recent
+    now = time.monotonic()
+    if version is None or now - read_at > settings.CLARION_FRESHNESS_SECONDS:
         from .models import ContentVersion
 
         version = ContentVersion.objects.values_list("number", flat=True).first() or 0
-        if _request_in_progress.get():
-            _version_this_request.set(version)
+        _recent = (version, now)
     return version
+
+
+def forget_recent_version():
+    global _recent
+    _recent = (None, 0.0)
 
 
 def content_changed():
     from .models import ContentVersion
 
-    if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1):
-        ContentVersion.objects.get_or_create(pk=1, defaults={"number": 1})
-    _version_this_request.set(None)
+    fresh = Greatest(F("number") + 1, Value(time.time_ns()))
+    if not ContentVersion.objects.filter(pk=1).update(number=fresh):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"number": time.time_ns()})
+    forget_recent_version()
 
 
 def cached(name, compute, timeout=FOREVER):
@@ -46,17 +60,11 @@ def cached(name, compute, timeout=FOREVER):
     return value
 
 
-class ContentVersionMiddleware:
-    """Reads the content version at most once per request, not once per cached lookup."""
+def clear_caches():
+    """Empties every configured cache and forgets the version read (for the tests, and for
+    `clarion clear_caches` after a deployment changes templates)."""
+    from django.core.cache import caches
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        version_token = _version_this_request.set(None)
-        request_token = _request_in_progress.set(True)
-        try:
-            return self.get_response(request)
-        finally:
-            _version_this_request.reset(version_token)
-            _request_in_progress.reset(request_token)
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    forget_recent_version()

@@ -2,10 +2,24 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .content_version import content_changed
+from .models import PaperSettings
+
+# What saving a draft revision writes to the live page row; nothing a reader sees.
+DRAFT_ONLY_FIELDS = {
+    "draft_title",
+    "latest_revision",
+    "latest_revision_created_at",
+    "has_unpublished_changes",
+    "locked",
+    "locked_at",
+    "locked_by",
+}
 
 
 @receiver(page_published)
@@ -13,6 +27,16 @@ from .content_version import content_changed
 @receiver(post_page_move)
 def published_pages_changed(sender, **kwargs):
     content_changed()
+
+
+@receiver(post_save)
+def live_page_saved(sender, instance, created, update_fields=None, **kwargs):
+    """A live page saved directly (created live, or changed by code or an import) changes
+    what readers see; saving a draft revision touches only draft fields and does not."""
+    if not isinstance(instance, Page) or not instance.live:
+        return
+    if update_fields is None or set(update_fields) - DRAFT_ONLY_FIELDS:
+        content_changed()
 
 
 @receiver(post_delete)
@@ -23,5 +47,13 @@ def page_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
-def restrictions_changed(sender, **kwargs):
+@receiver(post_save, sender=PaperSettings)
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+@receiver(post_save, sender=Image)
+@receiver(post_delete, sender=Image)
+@receiver(post_save, sender=Document)
+@receiver(post_delete, sender=Document)
+def shown_on_public_pages_changed(sender, **kwargs):
+    """Restrictions, the paper's settings, sites, pictures and PDFs appear on public pages."""
     content_changed()

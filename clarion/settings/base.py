@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "clarion.home",
     "clarion.discovery",
     "clarion.demo",
+    "clarion.delivery",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -53,9 +55,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that the pages it stores carry every header the others add.
+    "clarion.delivery.middleware.PublicCachingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "clarion.core.content_version.ContentVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,17 +99,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL full-text search: the search index's GIN index and tsvector lookups.
     INSTALLED_APPS.append("django.contrib.postgres")
 
+# "default" holds fragments and derived values; "pages" holds whole anonymous pages. Local
+# memory (per process, bounded) out of the box; Redis, shared by every worker and app server,
+# with REDIS_URL.
 REDIS_URL = env_str("REDIS_URL")
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "clarion")
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "clarion"),
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{alias}",
         }
+        for alias in ("default", "pages")
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "default",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            # Each entry is one page (tens of KB, plus its gzipped copy): this bounds a
+            # worker's memory however many different addresses are asked for.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CLARION_PAGE_CACHE_ENTRIES", 2000)},
+        },
+    }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -188,6 +209,36 @@ CLARION_PAGE_SIZE = env_int("CLARION_PAGE_SIZE", 20)
 CLARION_RELATED_PER_TOPIC = 4
 CLARION_SITEMAP_SIZE = 5000  # URLs per child sitemap (each covers this many ids)
 CLARION_FEED_ITEMS = 20  # newest articles in each Atom, RSS and JSON feed
+
+# Full-page cache and HTTP caching (clarion.delivery). Anonymous pages are stored whole
+# for CLARION_PAGE_CACHE_SECONDS at most; any publishing change makes them all new at once in
+# this process, and in other processes within CLARION_FRESHNESS_SECONDS.
+CLARION_PAGE_CACHE = env_bool("CLARION_PAGE_CACHE", True)
+CLARION_PAGE_CACHE_ALIAS = "pages"
+CLARION_PAGE_CACHE_SECONDS = env_int("CLARION_PAGE_CACHE_SECONDS", 600)
+CLARION_FRESHNESS_SECONDS = 0.5
+CLARION_NEVER_CACHED_PREFIXES = ("/admin/", "/documents/")
+LANGUAGE_CODES = tuple(code for code, _name in LANGUAGES)
+CLARION_DISPLAY_MODE_COOKIE = "clarion_display"
+CLARION_DISPLAY_MODES = ("text",)
+# What browsers and shared caches are told: keep a page a minute, then serve it while
+# checking for a newer one (a 304 costs the server almost nothing) for up to five.
+CLARION_HTTP_MAX_AGE = env_int("CLARION_HTTP_MAX_AGE", 60)
+CLARION_HTTP_STALE_WHILE_REVALIDATE = env_int("CLARION_HTTP_STALE_WHILE_REVALIDATE", 300)
+
+# A cache in front (nginx with the cache-purge module, see docs/deploy/, or any cache that
+# takes PURGE requests) is told which addresses a publish changed.
+CLARION_PURGE_URL = env_str("CLARION_PURGE_URL")
+WAGTAILFRONTENDCACHE = (
+    {
+        "proxy": {
+            "BACKEND": "clarion.delivery.purge.QuietHTTPBackend",
+            "LOCATION": CLARION_PURGE_URL,
+        }
+    }
+    if CLARION_PURGE_URL
+    else {}
+)
 
 LOGGING = {
     "version": 1,

@@ -14,3 +14,6 @@ ALLOWED_HOSTS = ["*"]
 # Static files come straight from the apps (no collectstatic in tests).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Every change in the tests is made in this process, which sees it at once; a change made by
+# "another process" is tested with a short interval (override_settings).
+CLARION_FRESHNESS_SECONDS = 3600

@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from django.core.cache import cache
 from django.test import override_settings
 from django.utils.http import http_date
 from wagtail.models import PageViewRestriction
 
+from clarion.core.content_version import clear_caches
 from clarion.newsroom.models import Topic
 from clarion.newsroom.tests.factories import (
     ArticleFactory,
@@ -516,7 +516,7 @@ def measure(client, url, django_assert_max_num_queries, budget):
     """Queries for one request of `url` with a cold cache (after a first request made any
     image renditions)."""
     get_feed(client, url)
-    cache.clear()
+    clear_caches()
     with django_assert_max_num_queries(budget) as captured:
         response = get_feed(client, url)
     return len(captured), response
@@ -579,6 +579,6 @@ def test_feeds_use_the_same_queries_for_five_or_twenty_items(
 
 def test_a_304_reads_no_more_than_the_feed_itself(client, paper, django_assert_max_num_queries):
     etag = get_feed(client, "/feeds/atom/")["ETag"]
-    cache.clear()
+    clear_caches()
     with django_assert_max_num_queries(FEED_QUERIES["site"]):
         assert client.get("/feeds/atom/", headers={"if-none-match": etag}).status_code == 304

@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from clarion.core.content_version import clear_caches
 from clarion.core.models import StandardPage
 from clarion.discovery import sitemaps
 from clarion.newsroom.tests.factories import (
@@ -348,7 +348,7 @@ def test_news_sitemap_stops_at_its_limit(client, monkeypatch):
 
 
 def queries_for(client, url, django_assert_num_queries, count):
-    cache.clear()
+    clear_caches()
     with django_assert_num_queries(count) as captured:
         fetch(client, url)
     return captured

@@ -4,8 +4,8 @@ category the paper puts on the front."""
 import datetime
 
 import pytest
-from django.core.cache import cache
 
+from clarion.core.content_version import clear_caches
 from clarion.newsroom.tests.factories import (
     ArticleFactory,
     CategoryFactory,
@@ -175,7 +175,7 @@ def test_home_page_queries_do_not_grow_with_articles_or_categories(
                 lead_image=ImageFactory(),
             )
         client.get("/")  # makes the lead image's rendition
-        cache.clear()
+        clear_caches()
         with django_assert_max_num_queries(HOME_PAGE_QUERIES) as captured:
             page = home_page(client)
         counts.append((len(captured), page))

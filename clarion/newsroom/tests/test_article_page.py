@@ -7,9 +7,9 @@ import functools
 from urllib.parse import quote, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 
+from clarion.core.content_version import clear_caches
 from clarion.newsroom.tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -500,7 +500,7 @@ def measure(client, url, django_assert_max_num_queries, budget):
     """Queries for one view of `url` with a cold cache, after a first view has made any image
     renditions; fails when over `budget`."""
     get_ok(client, url)
-    cache.clear()
+    clear_caches()
     with django_assert_max_num_queries(budget) as captured:
         get_ok(client, url)
     return len(captured)

@@ -1,14 +1,13 @@
 """clarion demo: one command from nothing to a running demo paper."""
 
 import secrets
-import subprocess
-import sys
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
+from clarion.core.worker import task_worker
 from clarion.demo.seeding import Seeder
 from clarion.demo.site import configure_demo_site
 from clarion.newsroom.models import Article
@@ -59,11 +58,8 @@ class Command(BaseCommand):
         )
         if options["no_serve"]:
             return
-        worker = subprocess.Popen([sys.executable, "-m", "clarion.cli", "db_worker", "--no-reload"])
-        try:
+        with task_worker():
             call_command("runserver", host, use_reloader=False)
-        finally:
-            worker.terminate()
 
     def _admin(self, username):
         """A fresh password each run, so the printed login always works."""
