@@ -36,6 +36,12 @@ def content_version():
     return version
 
 
+def content_changed_at():
+    """When content last changed, in seconds since the epoch, read from the database now."""
+    forget_recent_version()
+    return content_version() / 1e9
+
+
 def forget_recent_version():
     global _recent
     _recent = (None, 0.0)

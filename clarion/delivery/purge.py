@@ -25,6 +25,7 @@ from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from clarion.core.content_version import content_changed_at
 from clarion.discovery.addresses import SiteAddress
 from clarion.discovery.feeds import FEED_TYPES
 from clarion.discovery.sitemaps import block_of
@@ -106,7 +107,8 @@ class QuietHTTPBackend(HTTPBackend):
     process has seen the new content version, so the proxy's next fetch is fresh."""
 
     def purge_batch(self, urls):
-        time.sleep(settings.CLARION_FRESHNESS_SECONDS + 0.05)
+        every_process_fresh_at = content_changed_at() + settings.CLARION_FRESHNESS_SECONDS
+        time.sleep(max(0.0, every_process_fresh_at + 0.02 - time.time()))
         for url in urls:
             self.purge(url)
 
