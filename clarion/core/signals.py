@@ -21,6 +21,9 @@ DRAFT_ONLY_FIELDS = {
     "locked_by",
 }
 
+# What Wagtail records about an image or document file the first time it is used.
+FILE_BOOKKEEPING_FIELDS = {"file_size", "file_hash"}
+
 
 @receiver(page_published)
 @receiver(page_unpublished)
@@ -47,13 +50,22 @@ def page_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
-@receiver(post_save, sender=PaperSettings)
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 @receiver(post_save, sender=Image)
 @receiver(post_delete, sender=Image)
 @receiver(post_save, sender=Document)
 @receiver(post_delete, sender=Document)
-def shown_on_public_pages_changed(sender, **kwargs):
-    """Restrictions, the paper's settings, sites, pictures and PDFs appear on public pages."""
-    content_changed()
+def shown_on_public_pages_changed(sender, update_fields=None, **kwargs):
+    """Restrictions, the paper's settings, sites, pictures and PDFs appear on public pages;
+    the size and hash Wagtail fills in on a file's first use do not."""
+    if update_fields is None or set(update_fields) - FILE_BOOKKEEPING_FIELDS:
+        content_changed()
+
+
+@receiver(post_save, sender=PaperSettings)
+def paper_settings_changed(sender, created, **kwargs):
+    """Wagtail creates a site's settings, with their defaults, the first time a page asks for
+    them: pages already show those defaults, so only later saves are changes."""
+    if not created:
+        content_changed()

@@ -327,6 +327,10 @@ class Article(TransliteratedSlugMixin, RoutablePageMixin, Page):
         context["more_in_category"] = self.more_in_category()
         return context
 
+    def get_cached_paths(self):
+        """The article and its printable version: what a cache in front is told to purge."""
+        return ["/", "print/"]
+
     @path("")
     def article(self, request):
         return self.render(request)
