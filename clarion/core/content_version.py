@@ -74,3 +74,19 @@ def clear_caches():
     for alias in settings.CACHES:
         caches[alias].clear()
     forget_recent_version()
+
+
+def cached_many(name, ids, compute):
+    """{id: value} for each id, from the cache where it can; compute(missing ids) → {id:
+    value} fills the rest in one call. For values shared by many pages (a topic's latest
+    articles, say) that a page needs several of at once."""
+    version = content_version()
+    keys = {f"content:{version}:{name}:{pk}": pk for pk in ids}
+    values = {keys[key]: value for key, value in cache.get_many(keys).items()}
+    missing = [pk for pk in ids if pk not in values]
+    if missing:
+        computed = compute(missing)
+        fresh = {pk: computed.get(pk, []) for pk in missing}
+        cache.set_many({f"content:{version}:{name}:{pk}": v for pk, v in fresh.items()}, FOREVER)
+        values.update(fresh)
+    return values

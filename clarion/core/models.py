@@ -10,12 +10,14 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import OrganiserContactBlock, SocialAccountBlock
+from .content_version import cached
+from .restrictions import CachedViewRestrictionsMixin
 
 
 @register_setting(icon="site")
 class PaperSettings(BaseSiteSetting):
     """One set per site (publication): its name, calls to action and contacts.
-    Lists are StreamFields so the whole block costs one query per page view."""
+    Lists are StreamFields so the whole block is one row, read once per content version."""
 
     paper_name = models.CharField(max_length=120, default="The Clarion")
     organisation_name = models.CharField(
@@ -86,6 +88,13 @@ class PaperSettings(BaseSiteSetting):
     class Meta:
         verbose_name = "paper settings"
 
+    @classmethod
+    def for_site(cls, site):
+        """From the cache: every page shows the settings, and saving them is a content change."""
+        if site is None:
+            return super().for_site(site)
+        return cached(f"paper-settings:{site.pk}", lambda: super(PaperSettings, cls).for_site(site))
+
 
 class TransliteratedSlugMixin:
     """Pages titled in Cyrillic (or any script) get a readable ASCII slug made from the
@@ -100,7 +109,7 @@ class TransliteratedSlugMixin:
         super()._set_core_field_defaults()
 
 
-class StandardPage(TransliteratedSlugMixin, Page):
+class StandardPage(CachedViewRestrictionsMixin, TransliteratedSlugMixin, Page):
     """A plain page: 'About us', 'Join', a page imported from an old site."""
 
     intro = models.CharField(max_length=500, blank=True)

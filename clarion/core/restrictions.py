@@ -12,3 +12,13 @@ def restricted_paths():
         "restricted-paths",
         lambda: sorted(PageViewRestriction.objects.values_list("page__path", flat=True)),
     )
+
+
+class CachedViewRestrictionsMixin:
+    """For page types: Wagtail asks the database for a page's view restrictions (two queries)
+    on every view; a page outside every restricted branch has none, known from the cache."""
+
+    def get_view_restrictions(self):
+        if not any(self.path.startswith(path) for path in restricted_paths()):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()

@@ -10,10 +10,12 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable, Page
 
+from clarion.core.content_version import cached
 from clarion.core.pagination import paginate
+from clarion.core.restrictions import CachedViewRestrictionsMixin
 
 
-class EditionIndexPage(Page):
+class EditionIndexPage(CachedViewRestrictionsMixin, Page):
     """/editions/: every edition, newest first."""
 
     intro = models.CharField(max_length=300, blank=True)
@@ -35,7 +37,7 @@ class EditionIndexPage(Page):
         return context
 
 
-class EditionPage(Page):
+class EditionPage(CachedViewRestrictionsMixin, Page):
     """One issue of the paper: number, date, cover, contents by heading, print PDF."""
 
     number = models.PositiveIntegerField(help_text="The issue number printed on the cover")
@@ -78,12 +80,18 @@ class EditionPage(Page):
         return date_format(self.date, "j F Y")
 
     def table_of_contents(self):
-        """[(section or None, [articles…]), …] in the paper's order, in one query.
+        """[(section or None, [links to its articles…]), …] in the paper's order: one query,
+        once per content version (the home page and each article in the edition show it).
         Articles without a heading come last, under None."""
+        return cached(f"edition-contents:{self.pk}", self._read_table_of_contents)
+
+    def _read_table_of_contents(self):
+        from clarion.newsroom.models import Link
+
         articles = (
             self.articles.readable()
-            .for_listing()
             .select_related("edition_section")
+            .only("id", "url_path", "title", "kicker", "edition_section")
             .order_by(
                 F("edition_section__sort_order").asc(nulls_last=True),
                 "edition_position",
@@ -95,7 +103,7 @@ class EditionPage(Page):
             section = article.edition_section
             if not groups or groups[-1][0] != section:
                 groups.append((section, []))
-            groups[-1][1].append(article)
+            groups[-1][1].append(Link.to(article))
         return groups
 
     def get_context(self, request, *args, **kwargs):

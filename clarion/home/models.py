@@ -6,6 +6,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.models import Page
 
+from clarion.core.restrictions import CachedViewRestrictionsMixin
 from clarion.editions.models import EditionPage
 from clarion.newsroom import views as listings
 from clarion.newsroom.models import Article, Category
@@ -14,7 +15,7 @@ LATEST_COUNT = 10
 PER_CATEGORY = 4
 
 
-class HomePage(RoutablePageMixin, Page):
+class HomePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     lead_story = models.ForeignKey(
         "newsroom.Article",
         null=True,

@@ -1,8 +1,11 @@
 """The newsroom: articles and what they are filed under (category, topics, authors)."""
 
+from typing import NamedTuple
+
 from anyascii import anyascii
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,9 +17,11 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from clarion.core.content_version import cached, cached_many
 from clarion.core.db import TrueLiteral
 from clarion.core.models import TransliteratedSlugMixin
 from clarion.core.pagination import paginate
+from clarion.core.restrictions import CachedViewRestrictionsMixin
 
 from .blocks import ArticleBodyBlock
 from .querysets import ArticleManager, GroupedQuerySet, not_restricted_q
@@ -131,11 +136,38 @@ class Author(SluggedModel):
         return f"/authors/{self.slug}/"
 
 
-class ArticleIndexPage(Page):
+class Link(NamedTuple):
+    """What a list of links shows of an article. Lists shared by many pages (an edition's
+    contents, a topic's or category's latest) are cached as these, once per content
+    version, not rebuilt from the database on every page that shows them."""
+
+    pk: int
+    url: str
+    title: str
+    kicker: str
+
+    @classmethod
+    def to(cls, article):
+        return cls(article.pk, article.get_url(), article.title, article.kicker)
+
+
+class ArticleIndexPage(CachedViewRestrictionsMixin, Page):
     """/news/: the parent of every article; lists the latest news."""
 
     subpage_types = ["newsroom.Article"]
     max_count_per_parent = 1
+
+    def route(self, request, path_components):
+        """Finds the article in one query (Wagtail's own routing takes two: the page, then
+        its specific type); its sub-routes (print/) are the article's own business."""
+        if not path_components:
+            return super().route(request, path_components)
+        article = Article.objects.filter(
+            path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
+        ).first()
+        if article is None:
+            raise Http404
+        return article.route(request, path_components[1:])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -170,7 +202,7 @@ class ArticleForm(WagtailAdminPageForm):
         return cleaned
 
 
-class Article(TransliteratedSlugMixin, RoutablePageMixin, Page):
+class Article(CachedViewRestrictionsMixin, TransliteratedSlugMixin, RoutablePageMixin, Page):
     """A news story, feature or editorial, online and (optionally) in an edition."""
 
     kicker = models.CharField(
@@ -286,35 +318,39 @@ class Article(TransliteratedSlugMixin, RoutablePageMixin, Page):
         return [link.topic for link in self.article_topics.select_related("topic")]
 
     def related_links(self, per_topic=None, topics=None):
-        """[(topic, [latest other articles on it]), …] for each of this article's topics,
-        in the editor's order, in two queries however many topics it has (one when the
-        caller has its `topics` already)."""
+        """[(topic, [links to the latest other articles on it]), …] for each of this
+        article's topics, in the editor's order. Each topic's latest are shared by every
+        article on it: cached per topic, the missing ones read in one query."""
         topics = self.get_topics() if topics is None else topics
         per_topic = per_topic or settings.CLARION_RELATED_PER_TOPIC
-        links = (
-            ArticleTopic.objects.filter(article__live=TrueLiteral())
-            .filter(not_restricted_q("article__path"))
-            .exclude(article_id=self.pk)
-            .newest_per_group("topic_id", [t.pk for t in topics], per_topic)
-            .select_related("article", "article__category")
-            .defer("article__body")
-            .order_by("topic_id", "-date", "-article_id")
+        latest = cached_many(
+            f"topic-latest-{per_topic + 1}",
+            [topic.pk for topic in topics],
+            lambda topic_ids: latest_on_topics(topic_ids, per_topic + 1),
         )
-        grouped = {}
-        for link in links:
-            grouped.setdefault(link.topic_id, []).append(link.article)
-        return [(topic, grouped[topic.pk]) for topic in topics if topic.pk in grouped]
+        groups = []
+        for topic in topics:
+            others = [link for link in latest[topic.pk] if link.pk != self.pk][:per_topic]
+            if others:
+                groups.append((topic, others))
+        return groups
 
     def more_in_category(self, count=5):
+        """Links to the category's latest other articles (the category's list is shared)."""
         if not self.category_id:
             return []
-        return list(
-            Article.objects.readable()
-            .filter(category_id=self.category_id)
-            .exclude(pk=self.pk)
-            .newest()
-            .for_listing()[:count]
-        )
+
+        def latest_in_category():
+            articles = (
+                Article.objects.readable()
+                .filter(category_id=self.category_id)
+                .newest()
+                .only("id", "url_path", "title", "kicker")[: count + 1]
+            )
+            return [Link.to(article) for article in articles]
+
+        latest = cached(f"category-latest-{count + 1}:{self.category_id}", latest_in_category)
+        return [link for link in latest if link.pk != self.pk][:count]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -342,6 +378,22 @@ class Article(TransliteratedSlugMixin, RoutablePageMixin, Page):
             "newsroom/article_print.html",
             {"page": self, "self": self, "authors": self.get_authors()},
         )
+
+
+def latest_on_topics(topic_ids, count):
+    """{topic id: [links to its `count` latest readable articles]}, in one query."""
+    rows = (
+        ArticleTopic.objects.filter(article__live=TrueLiteral())
+        .filter(not_restricted_q("article__path"))
+        .newest_per_group("topic_id", topic_ids, count)
+        .select_related("article")
+        .only("topic_id", "date", "article__url_path", "article__title", "article__kicker")
+        .order_by("topic_id", "-date", "-article_id")
+    )
+    latest = {}
+    for row in rows:
+        latest.setdefault(row.topic_id, []).append(Link.to(row.article))
+    return latest
 
 
 class ArticleAuthor(Orderable):

@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 
 
 # Queries for the home page with a cold cache, the same for 10 or 50 articles and 2 or 8
-# category blocks: site 1, home page 1, view restrictions 2, latest articles 1, current
+# category blocks: site 1, home page 1, latest articles 1, current
 # edition 1, its contents 1, categories 1, category blocks 1, paper settings 1, site root
 # paths 1, navigation 1, lead image 1, cover image 1, archive months 1, sidebar latest 1,
 # content version 1, restricted pages 1.
-HOME_PAGE_QUERIES = 18
+HOME_PAGE_QUERIES = 16
 
 
 def home_page(client):

@@ -1,7 +1,12 @@
-"""The shared layout's newsroom parts: navigation and the sidebar."""
+"""The shared layout's newsroom parts: navigation and the sidebar. Both are the same on every
+page of a site, so they are rendered once per content version and kept in the cache."""
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from wagtail.models import Site
 
+from clarion.core.content_version import cached
 from clarion.core.models import PaperSettings
 from clarion.newsroom.archive import archive_months
 from clarion.newsroom.models import Article, Category
@@ -12,20 +17,30 @@ SIDEBAR_LATEST = 7
 SIDEBAR_MONTHS = 12
 
 
-@register.inclusion_tag("newsroom/includes/nav.html", takes_context=True)
-def site_nav(context):
-    return {"request": context["request"], "categories": list(Category.objects.all())}
+@register.simple_tag
+def site_nav():
+    def render_nav():
+        categories = list(Category.objects.all())
+        return render_to_string("newsroom/includes/nav.html", {"categories": categories})
+
+    return mark_safe(cached("site-nav", render_nav))  # noqa: S308 - our own template's output
 
 
-@register.inclusion_tag("newsroom/includes/sidebar.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def sidebar(context):
-    request = context["request"]
-    return {
-        "request": request,
-        "paper": PaperSettings.for_request(request),
-        "latest": Article.objects.readable().newest().for_listing()[:SIDEBAR_LATEST],
-        "months": archive_months()[:SIDEBAR_MONTHS],
-    }
+    site = Site.find_for_request(context["request"])
+
+    def render_sidebar():
+        return render_to_string(
+            "newsroom/includes/sidebar.html",
+            {
+                "paper": PaperSettings.for_site(site),
+                "latest": Article.objects.readable().newest().for_listing()[:SIDEBAR_LATEST],
+                "months": archive_months()[:SIDEBAR_MONTHS],
+            },
+        )
+
+    return mark_safe(cached(f"sidebar:{site.pk if site else 0}", render_sidebar))  # noqa: S308
 
 
 @register.inclusion_tag("newsroom/includes/share_links.html", takes_context=True)
