@@ -9,6 +9,7 @@ search index: run `clarion update_index` against the same database once after se
 timed; figures are Django's whole request handling in-process."""
 
 import argparse
+import os
 import re
 
 from common import add_database_arguments, print_header, setup_django, time_urls
@@ -39,6 +40,7 @@ def main():
     add_database_arguments(parser)
     parser.add_argument("--repeat", type=int, default=5, help="timed requests per URL")
     args = parser.parse_args()
+    os.environ["CLARION_PAGE_CACHE"] = "false"  # server time of rendering, not of a hit
     setup_django(args)
 
     from django.test import Client

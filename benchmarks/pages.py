@@ -10,6 +10,7 @@ in-process (middleware, routing, queries, templates), so the figures are server 
 network or worker overhead. Each URL is requested once to warm up, then timed."""
 
 import argparse
+import os
 
 from common import add_database_arguments, print_header, setup_django, time_urls
 
@@ -20,6 +21,7 @@ def main():
     parser.add_argument("--samples", type=int, default=20, help="different URLs per page type")
     parser.add_argument("--repeat", type=int, default=5, help="timed requests per URL")
     args = parser.parse_args()
+    os.environ["CLARION_PAGE_CACHE"] = "false"  # server time of rendering, not of a hit
     setup_django(args)
 
     from clarion.newsroom.models import Article, Topic

@@ -375,7 +375,7 @@ class Seeder:
             for order, topic_id in enumerate(p.seed_topics)
         ]
         credits = [
-            ArticleAuthor(article_id=p.pk, author_id=author_id, sort_order=order)
+            ArticleAuthor(article_id=p.pk, author_id=author_id, date=p.seed_date, sort_order=order)
             for p in pages
             for order, author_id in enumerate(p.seed_authors)
         ]

@@ -392,7 +392,7 @@ class AuthorFeed(ArticleFeed):
             title=self.named(author.name),
             link=self.absolute(author.get_absolute_url()),
             description=f"The latest articles by {author.name}",
-            articles=Article.objects.readable().filter(article_authors__author=author).newest(),
+            articles=Article.objects.readable().by_author(author),
         )
 
 

@@ -295,7 +295,7 @@ class Article(CachedViewRestrictionsMixin, TransliteratedSlugMixin, RoutablePage
     class Meta:
         indexes = [
             models.Index(fields=["-date", "-page_ptr"], name="article_newest"),
-            models.Index(fields=["category", "-date"], name="article_category_newest"),
+            models.Index(fields=["category", "-date", "-page_ptr"], name="article_category_newest"),
             models.Index(fields=["edition", "edition_position"], name="article_in_edition"),
         ]
 
@@ -303,11 +303,13 @@ class Article(CachedViewRestrictionsMixin, TransliteratedSlugMixin, RoutablePage
         if self.date is None and self.live:
             self.date = self.go_live_at or self.first_published_at or timezone.now()
         super().save(*args, **kwargs)
-        # Topic links carry the article's date so "latest on this topic" reads one index.
-        # Saving a draft revision saves only some fields, never the date: leave them be.
+        # Topic and author links carry the article's date so "latest on this topic" and "by
+        # this author" read one index. Saving a draft revision saves only some fields, never
+        # the date: leave them be.
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "date" in update_fields:
-            ArticleTopic.objects.filter(article_id=self.pk).update(date=self.date)
+            for links in (ArticleTopic.objects, ArticleAuthor.objects):
+                links.filter(article_id=self.pk).update(date=self.date)
 
     # What the article page shows around the article ----------------------------------
 
@@ -396,7 +398,25 @@ def latest_on_topics(topic_ids, count):
     return latest
 
 
-class ArticleAuthor(Orderable):
+class DatedArticleLink(Orderable):
+    """An article's link to an author or a topic, with a copy of the article's date, so that
+    an author's or a topic's latest articles come straight from a (author or topic, date)
+    index, not from sorting all of theirs."""
+
+    date = models.DateTimeField(null=True, editable=False)
+
+    objects = GroupedQuerySet.as_manager()
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.date is None:  # a link added on its own, not with its article
+            self.date = self.article.date
+        super().save(*args, **kwargs)
+
+
+class ArticleAuthor(DatedArticleLink):
     """An author credited on an article, in byline order."""
 
     article = ParentalKey(Article, on_delete=models.CASCADE, related_name="article_authors")
@@ -404,24 +424,22 @@ class ArticleAuthor(Orderable):
 
     panels = [FieldPanel("author")]
 
-    class Meta(Orderable.Meta):
+    class Meta(DatedArticleLink.Meta):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="author_once_per_article")
         ]
+        indexes = [models.Index(fields=["author", "-date"], name="author_newest")]
 
 
-class ArticleTopic(Orderable):
-    """An article filed under a topic. Keeps a copy of the article's date so that the latest
-    articles on a topic come straight from the (topic, date) index."""
+class ArticleTopic(DatedArticleLink):
+    """An article filed under a topic."""
 
     article = ParentalKey(Article, on_delete=models.CASCADE, related_name="article_topics")
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="article_links")
-    date = models.DateTimeField(null=True, editable=False)
 
-    objects = GroupedQuerySet.as_manager()
     panels = [FieldPanel("topic")]
 
-    class Meta(Orderable.Meta):
+    class Meta(DatedArticleLink.Meta):
         constraints = [
             models.UniqueConstraint(fields=["article", "topic"], name="topic_once_per_article")
         ]

@@ -65,6 +65,10 @@ class ArticleQuerySet(NewestPerGroupMixin, PageQuerySet):
         """Newest first through the topic links' own (topic, date) index."""
         return self.filter(article_topics__topic=topic).order_by("-article_topics__date", "-pk")
 
+    def by_author(self, author):
+        """Newest first through the author links' own (author, date) index."""
+        return self.filter(article_authors__author=author).order_by("-article_authors__date", "-pk")
+
 
 def not_restricted_q(path_field):
     condition = Q()

@@ -30,7 +30,7 @@ def topic_page(request, page, slug):
 
 def author_page(request, page, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
-    articles = Article.objects.readable().filter(article_authors__author=author).newest()
+    articles = Article.objects.readable().by_author(author)
     return _listing(request, "newsroom/author.html", articles, page=page, author=author)
 
 
