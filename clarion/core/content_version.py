@@ -17,7 +17,8 @@ from django.core.cache import cache
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
-FOREVER = None
+# Keys of older versions are never read again; in a shared cache (Redis) they expire.
+KEEP_SECONDS = 24 * 60 * 60
 
 # (version, when it was read); one tuple, replaced whole, so threads need no lock.
 _recent = (None, 0.0)
@@ -56,9 +57,14 @@ def content_changed():
     forget_recent_version()
 
 
-def cached(name, compute, timeout=FOREVER):
+def content_key(name):
+    """The cache key for `name` under the current content version."""
+    return f"content:{content_version()}:{name}"
+
+
+def cached(name, compute, timeout=KEEP_SECONDS):
     """compute() once per content version (and per `name`), from any process."""
-    key = f"content:{content_version()}:{name}"
+    key = content_key(name)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -87,6 +93,7 @@ def cached_many(name, ids, compute):
     if missing:
         computed = compute(missing)
         fresh = {pk: computed.get(pk, []) for pk in missing}
-        cache.set_many({f"content:{version}:{name}:{pk}": v for pk, v in fresh.items()}, FOREVER)
+        keyed = {f"content:{version}:{name}:{pk}": value for pk, value in fresh.items()}
+        cache.set_many(keyed, KEEP_SECONDS)
         values.update(fresh)
     return values

@@ -2,10 +2,12 @@
 routes for the lists that hang off the site root (/archive/, /topics/, /category/…)."""
 
 from django.db import models
+from django.http import Http404
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.models import Page
 
+from clarion.core.content_version import cached
 from clarion.core.restrictions import CachedViewRestrictionsMixin
 from clarion.editions.models import EditionPage
 from clarion.newsroom import views as listings
@@ -48,6 +50,27 @@ class HomePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
             grouped.setdefault(article.category_id, []).append(article)
         context["category_blocks"] = [(c, grouped[c.pk]) for c in categories if c.pk in grouped]
         return context
+
+    def route(self, request, path_components):
+        """A section below home (/news/, /editions/, a page) comes from the cache, not from
+        two queries per request; home's own routes (/archive/, /topics/…) come first."""
+        if path_components and not self.has_own_route(path_components):
+            slug = path_components[0]
+            child = cached(f"home-child:{self.pk}:{slug}", lambda: self.live_child(slug))
+            if child is not None:
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def live_child(self, slug):
+        child = self.get_children().live().filter(slug=slug).first()
+        return child.specific if child is not None else None
+
+    def has_own_route(self, path_components):
+        try:
+            self.resolve_subpage("/" + "/".join(path_components) + "/")
+        except Http404:
+            return False
+        return True
 
     @path("")
     def home(self, request):

@@ -162,9 +162,13 @@ class ArticleIndexPage(CachedViewRestrictionsMixin, Page):
         its specific type); its sub-routes (print/) are the article's own business."""
         if not path_components:
             return super().route(request, path_components)
-        article = Article.objects.filter(
-            path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
-        ).first()
+        article = (
+            Article.objects.filter(
+                path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
+            )
+            .select_related("category")
+            .first()
+        )
         if article is None:
             raise Http404
         return article.route(request, path_components[1:])
