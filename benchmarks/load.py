@@ -66,9 +66,10 @@ FLAT_GROWTH_KB = 3 * 1024  # a worker growing less than this over the second hal
 ROTATING_SCRIPT = """\
 -- Written by benchmarks/load.py. Each thread sends the paths listed in a file in turn,
 -- interleaved with the other threads (thread i sends paths i, i + threads, ...), so no
--- address repeats until the list is used up; optionally each thread stops after a number
--- of responses. Arguments: paths file, threads, first position, responses per thread (0: no
--- limit).
+-- address repeats until the list is used up. With a limit, each thread stops after that
+-- many responses and creates the file <marker>.<thread> (wrk's main thread still waits for
+-- the duration: load.py interrupts it once every thread has stopped).
+-- Arguments: paths file, threads, first position, responses per thread (0: no limit), marker.
 local paths = {}
 local counter = 0
 
@@ -84,11 +85,13 @@ function init(args)
   step = tonumber(args[2])
   position = tonumber(args[3]) + id
   limit = tonumber(args[4])
+  marker = args[5] .. "." .. id
   seen = 0
   if limit > 0 then
     response = function()
       seen = seen + 1
-      if seen >= limit then
+      if seen == limit then
+        io.open(marker, "w"):close()
         wrk.thread:stop()
       end
     end
@@ -140,6 +143,7 @@ class Report:
     proxied: WrkResult | None = None
     publish: list = field(default_factory=list)  # (what, seconds, how it arrived)
     memory: list = field(default_factory=list)  # (what, requests, [(pid, before, mid, after)])
+    nginx_config: str = ""  # the deployment configuration tested behind nginx
     notes: list = field(default_factory=list)
 
 
@@ -182,9 +186,8 @@ def ensure_tools(need_nginx):
 
 
 def nginx_binary():
-    return shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None
-    )
+    """nginx is in /usr/sbin, which is not on every user's PATH."""
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 
 
 def check_ports_free(ports):
@@ -403,18 +406,12 @@ def rss_kb(pid):
 
 def run_wrk(args, url, duration=None, host=None, paths=None, start=0, limit=0):
     """One wrk run. With `paths`, the rotating Lua script sends those paths in turn; with
-    `limit`, it stops after that many responses (wrk itself only knows durations)."""
-    command = [
-        "wrk",
-        f"-t{WRK_THREADS}",
-        f"-c{args.connections}",
-        f"-d{duration or args.duration}s",
-        "--latency",
-        "--timeout",
-        WRK_TIMEOUT,
-    ]
+    `limit`, it stops after about that many responses (wrk itself only knows durations)."""
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{args.connections}"]
+    command += [f"-d{duration or args.duration}s", "--latency", "--timeout", WRK_TIMEOUT]
     if host:
         command += ["-H", f"Host: {host}"]
+    markers = []
     script_args = []
     if paths is not None:
         script = VAR / "rotate.lua"
@@ -422,13 +419,35 @@ def run_wrk(args, url, duration=None, host=None, paths=None, start=0, limit=0):
         paths_file = VAR / "paths.txt"
         paths_file.write_text("\n".join(paths) + "\n")
         per_thread = -(-limit // WRK_THREADS) if limit else 0
+        marker = VAR / "wrk-stopped"
+        markers = [Path(f"{marker}.{n}") for n in range(WRK_THREADS)] if limit else []
+        for path in markers:
+            path.unlink(missing_ok=True)
         command += ["-s", str(script)]
         script_args = ["--", str(paths_file), str(WRK_THREADS), str(start), str(per_thread)]
+        script_args.append(str(marker))
     command += [url, *script_args]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0 or "Requests/sec" not in result.stdout:
-        raise SystemExit(f"wrk failed: {shlex.join(command)}\n{result.stdout}{result.stderr}")
-    return parse_wrk(result.stdout)
+    stdout, stderr = wrk_output(command, markers)
+    if "Requests/sec" not in stdout:
+        raise SystemExit(f"wrk failed: {shlex.join(command)}\n{stdout}{stderr}")
+    return parse_wrk(stdout)
+
+
+def wrk_output(command, markers):
+    """wrk's report; when every thread has left its marker file, SIGINT makes wrk report at
+    once instead of sleeping out its duration."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        while markers and process.poll() is None:
+            if all(path.exists() for path in markers):
+                process.send_signal(signal.SIGINT)
+                break
+            time.sleep(0.05)
+        return process.communicate()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
@@ -717,6 +736,7 @@ def nginx(name, config, port, host=None):
     """nginx with `config`, checked first with `nginx -t`, stopped however the block ends."""
     workdir = config.parent
     prefix = ["-p", str(workdir), "-e", str(workdir / "error.log"), "-c", str(config)]
+    (workdir / "error.log").unlink(missing_ok=True)
     check = subprocess.run([nginx_binary(), "-t", *prefix], capture_output=True, text=True)
     if check.returncode != 0:
         raise SystemExit(f"nginx rejects {relative(config)}:\n{check.stderr}")
@@ -750,11 +770,13 @@ def static_phase(args, article, ports, report):
         say(f"static: {describe(report.static)}")
 
 
-def proxy_config(ports, hosts, static_root, media_root):
-    """docs/deploy/nginx.conf made to run here: local ports, paths under var/load/ and the
-    server names this test uses. Fails if the file no longer has what is replaced."""
-    text = DEPLOY_CONFIG.read_text()
+def proxy_config(source, ports, hosts, static_root, media_root):
+    """docs/deploy/nginx.conf (or `source`) made to run here: local ports, paths under
+    var/load/ and the server names this test uses. Fails if the file no longer has what is
+    replaced."""
+    text = source.read_text()
     cache = VAR / "nginx-proxy" / "cache"
+    shutil.rmtree(cache, ignore_errors=True)  # pages left by an earlier run would be stale
     replacements = [
         (r"listen 80;", f"listen 127.0.0.1:{ports.proxy};"),
         (r"listen \[::\]:80;\n", ""),
@@ -767,7 +789,7 @@ def proxy_config(ports, hosts, static_root, media_root):
     for pattern, replacement in replacements:
         text, found = re.subn(pattern, replacement.replace("\\", "\\\\"), text)
         if not found:
-            raise SystemExit(f"{relative(DEPLOY_CONFIG)} has no {pattern!r} to replace.")
+            raise SystemExit(f"{relative(source)} has no {pattern!r} to replace.")
     return nginx_config("proxy", text, load_purge=True)
 
 
@@ -776,54 +798,95 @@ def proxy_phase(args, article, ports, hosts, site_host, report):
     cache, then how soon a publish shows on the home page through it."""
     from django.conf import settings
 
-    config = proxy_config(ports, hosts, VAR / "static", Path(settings.MEDIA_ROOT))
+    static_root, media_root = VAR / "static", Path(settings.MEDIA_ROOT)
+    config = proxy_config(args.nginx_config, ports, hosts, static_root, media_root)
+    report.nginx_config = relative(args.nginx_config)
     with nginx("behind nginx", config, ports.proxy, host=site_host):
         warm_up(ports.proxy, article, host=site_host)
         _, headers, _ = fetch(ports.proxy, article, host=site_host)
         say(f"behind nginx: {article} (X-Cache: {headers.get('X-Cache')}), {args.duration} s")
         report.proxied = run_wrk(args, f"http://127.0.0.1:{ports.proxy}{article}", host=site_host)
         say(f"behind nginx: {describe(report.proxied)}")
-        publish_latency(ports.proxy, site_host, report)
+        try:
+            publish_latency(ports.proxy, site_host, report)
+        finally:
+            report_nginx_crashes(config.parent / "error.log", report)
+
+
+def report_nginx_crashes(error_log, report):
+    """nginx logs a worker that died (a crashing module) as 'exited on signal N'."""
+    crashes = [
+        line
+        for line in error_log.read_text(errors="replace").splitlines()
+        if "exited on signal" in line
+    ]
+    if crashes:
+        report.notes.append(
+            f"{len(crashes)} nginx worker crash(es) in {relative(error_log)}, "
+            f"e.g. `{crashes[0].split('] ', 1)[-1]}`: PURGE requests crash this nginx build's "
+            "cache-purge module with the configuration used"
+        )
+        say(f"nginx workers crashed {len(crashes)} time(s): {crashes[0]}")
 
 
 def publish_latency(port, host, report):
     """Publish a new revision of the newest article with a unique headline; poll the home page
     through nginx every 20 ms until it shows. Then publish the old headline back and time
     that too. The home page is in nginx's cache for 60 s, so seeing the change within a few
-    seconds, on a MISS, means the purge did it."""
+    seconds, on a MISS, means the purge did it. The old headline is put back however this
+    ends."""
+    from clarion.newsroom.models import Article
+
     warm_up(port, "/", host=host)
     _, headers, _ = fetch(port, "/", host=host)
     if headers.get("X-Cache") != "HIT":
         report.notes.append(
             f"home was not a HIT in nginx before publishing: {headers.get('X-Cache')}"
         )
-    from clarion.newsroom.models import Article
-
     article = Article.objects.get(pk=newest_article().pk)
     original = article.title
     marker = f"Load test {secrets.token_hex(4)}"
-    for what, title, expect_marker in (
-        ("publish a new headline", f"{marker} {original}"[:255], True),
-        ("publish the old headline back", original, False),
-    ):
+    changed = True
+    try:
+        what = "publish a new headline"
         say(f"publish latency: {what}, polling / through nginx every {POLL_SECONDS * 1000:.0f} ms")
-        seconds, cache_status = publish_and_poll(article, title, marker, expect_marker, port, host)
+        seconds, cache_status = publish_and_poll(
+            article, f"{marker} {original}"[:255], marker, True, port, host
+        )
         report.publish.append((what, seconds, cache_status))
         say(f"publish latency: {what}: {format_visibility(seconds, cache_status)}")
+        if seconds is None:
+            return  # then putting the old headline back shows nothing either
+        what = "publish the old headline back"
+        seconds, cache_status = publish_and_poll(article, original, marker, False, port, host)
+        changed = False
+        report.publish.append((what, seconds, cache_status))
+        say(f"publish latency: {what}: {format_visibility(seconds, cache_status)}")
+    finally:
+        if changed:
+            say("publishing the old headline back")
+            publish_title(article, original)
+
+
+def publish_title(article, title):
+    article.title = title
+    article.draft_title = title
+    article.save_revision().publish()
 
 
 def publish_and_poll(article, title, marker, expect_marker, port, host):
     """Seconds from the start of the publish until the home page through nginx shows the
     change (None if it did not within VISIBLE_WITHIN_SECONDS), and nginx's X-Cache then."""
-    article.title = title
-    article.draft_title = title
     started = time.monotonic()
-    article.save_revision().publish()
+    publish_title(article, title)
     deadline = started + VISIBLE_WITHIN_SECONDS
     needle = marker.encode()
     while time.monotonic() < deadline:
-        _, headers, body = fetch(port, "/", host=host)
-        if (needle in body) == expect_marker:
+        try:
+            _, headers, body = fetch(port, "/", host=host)
+        except (OSError, http.client.HTTPException):
+            body = None  # e.g. the nginx worker died under this request
+        if body is not None and (needle in body) == expect_marker:
             return time.monotonic() - started, headers.get("X-Cache")
         time.sleep(POLL_SECONDS)
     return None, None
@@ -889,7 +952,7 @@ def print_nginx_summary(report):
     if warm:
         rows.append(("Clarion, page cache warm", warm))
     if report.proxied:
-        rows.append(("behind nginx (docs/deploy/nginx.conf, cache HIT)", report.proxied))
+        rows.append((f"behind nginx ({report.nginx_config}, cache HIT)", report.proxied))
     for label, result in rows:
         ratio = result.rps / report.static.rps
         print(f"| {label} | " + " | ".join(result.cells()) + f" | {ratio:.2f} |")
@@ -1011,6 +1074,12 @@ def parse_arguments():
     )
     parser.add_argument("--skip-nginx", action="store_true", help="no static or nginx phases")
     parser.add_argument(
+        "--nginx-config",
+        type=Path,
+        default=DEPLOY_CONFIG,
+        help="the deployment's nginx configuration to test (default: docs/deploy/nginx.conf)",
+    )
+    parser.add_argument(
         "--only",
         type=lambda value: [v.strip() for v in value.split(",") if v.strip()],
         default=list(PAGE_TYPES),
@@ -1029,6 +1098,8 @@ def parse_arguments():
     unknown = set(args.only) - set(PAGE_TYPES)
     if unknown:
         parser.error(f"--only: unknown page types {', '.join(sorted(unknown))}")
+    if not args.skip_nginx and not args.nginx_config.is_file():
+        parser.error(f"--nginx-config: no file {args.nginx_config}")
     if args.connections < WRK_THREADS:
         parser.error(f"--connections must be at least {WRK_THREADS}")
     return args

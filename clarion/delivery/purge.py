@@ -10,6 +10,7 @@ CLARION_HTTP_MAX_AGE seconds."""
 
 import logging
 import time
+from http.client import HTTPException
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
@@ -119,8 +120,9 @@ class QuietHTTPBackend(HTTPBackend):
         except HTTPError as error:
             if error.code != 404:
                 logger.error("Couldn't purge %s from the proxy cache: HTTP %s", url, error.code)
-        except URLError as error:
-            logger.error("Couldn't purge %s from the proxy cache: %s", url, error.reason)
+        except (URLError, HTTPException, OSError) as error:  # refused, reset, timed out…
+            # One address failing must not keep the rest of the batch from being purged.
+            logger.error("Couldn't purge %s from the proxy cache: %s", url, error)
 
     def purge_request(self, url):
         """The same request Wagtail's backend sends: PURGE to the proxy, with the page's host."""
