@@ -15,3 +15,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Template and code edits show on the next reload: whole pages are cached only when asked.
+CLARION_PAGE_CACHE = env_bool("CLARION_PAGE_CACHE", False)

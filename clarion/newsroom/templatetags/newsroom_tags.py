@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
-from clarion.core.content_version import cached
+from clarion.core.content_version import cached, cached_many
 from clarion.core.models import PaperSettings
 from clarion.newsroom.archive import archive_months
 from clarion.newsroom.models import Article, Category
@@ -41,6 +41,30 @@ def sidebar(context):
         )
 
     return mark_safe(cached(f"sidebar:{site.pk if site else 0}", render_sidebar))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def article_cards(context, articles, show_category=False, compact=False):
+    """The cards of a list of articles. A card is the same in every list that shows it
+    (home, category, topic, author, month), so each is rendered once per content version and
+    kept in the cache: a whole list costs one cache read."""
+    articles = list(articles)
+    request = context["request"]
+    site = Site.find_for_request(request)
+    card = {"request": request, "show_category": show_category, "compact": compact}
+
+    def render_cards(ids):
+        return {
+            article.pk: render_to_string(
+                "newsroom/includes/article_card.html", {**card, "article": article}
+            )
+            for article in articles
+            if article.pk in ids
+        }
+
+    variant = f"card:{site.pk if site else 0}:{int(show_category)}{int(compact)}"
+    html = cached_many(variant, [article.pk for article in articles], render_cards)
+    return mark_safe("".join(html[article.pk] for article in articles))  # noqa: S308
 
 
 @register.inclusion_tag("newsroom/includes/share_links.html", takes_context=True)
