@@ -19,6 +19,8 @@ from clarion.core.worker import task_worker
 
 # How often the task worker looks for new tasks (a publish's proxy purge waits on it).
 TASK_POLL_SECONDS = 0.2
+# How long a stopping server may take to finish the requests in hand before it is killed.
+STOP_SECONDS = 10
 
 
 def bind_address(value):
@@ -61,6 +63,7 @@ class Command(BaseCommand):
             "--blocking-threads", str(options["threads"]),
             "--no-ws",
             "--respawn-failed-workers",
+            "--workers-kill-timeout", str(STOP_SECONDS),
             "--log-level", "warning",
             "clarion.wsgi:application",
         ]  # fmt: skip
@@ -72,13 +75,20 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         worker = nullcontext() if options["no_task_worker"] else task_worker(TASK_POLL_SECONDS)
         with worker:
-            server = subprocess.Popen(command, env=environment)
+            # Its own process group: a signal to ours (Ctrl+C, a service manager's SIGTERM)
+            # reaches granian only through us, never its workers directly, which granian
+            # would take for crashed workers and start again while shutting down.
+            server = subprocess.Popen(command, env=environment, start_new_session=True)
             try:
                 server.wait()
             except KeyboardInterrupt:
                 pass
             finally:
                 server.terminate()
-                server.wait()
+                try:
+                    server.wait(timeout=STOP_SECONDS + 5)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
         if server.returncode not in (0, -signal.SIGTERM):
             raise CommandError(f"the server stopped with exit code {server.returncode}")
