@@ -7,7 +7,8 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -131,7 +132,8 @@ def test_publishing_refreshes_every_page_that_shows_the_article(client, story):
 
 
 def wsgi_get(application, path, **headers):
-    """One request through the WSGI application, as a server would make it."""
+    """One request through the WSGI application, as a server would make it. Like Django's
+    test client, it keeps the test's database connection (and its transaction) open."""
     environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO()}
     environ.update({f"HTTP_{name.upper()}": value for name, value in headers.items()})
     setup_testing_defaults(environ)
@@ -140,7 +142,13 @@ def wsgi_get(application, path, **headers):
     def start_response(status, response_headers, exc_info=None):
         answer["status"], answer["headers"] = status, dict(response_headers)
 
-    body = b"".join(application(environ, start_response))
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return answer["status"], answer["headers"], body
 
 
