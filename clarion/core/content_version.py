@@ -10,12 +10,15 @@ every request): a change made in this process shows at once, one made by another
 within that interval. Each change sets a number never used before (at least the clock in
 nanoseconds), so copies cached from a change that was rolled back are never served."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
+
+logger = logging.getLogger(__name__)
 
 # Keys of older versions are never read again; in a shared cache (Redis) they expire.
 KEEP_SECONDS = 24 * 60 * 60
@@ -63,22 +66,34 @@ def content_key(name):
 
 
 def cached(name, compute, timeout=KEEP_SECONDS):
-    """compute() once per content version (and per `name`), from any process."""
+    """compute() once per content version (and per `name`), from any process. With the cache
+    unreachable (Redis restarting), computed every time rather than failing the page."""
     key = content_key(name)
-    value = cache.get(key)
+    value = quietly(cache.get, key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout)
+        quietly(cache.set, key, value, timeout)
     return value
 
 
+def quietly(operation, *args):
+    try:
+        return operation(*args)
+    except Exception:  # the shared cache is down: the database still answers
+        logger.warning("cache unavailable", exc_info=True)
+        return None
+
+
 def clear_caches():
-    """Empties every configured cache and forgets the version read (for the tests, and for
-    `clarion clear_caches` after a deployment changes templates)."""
+    """Empties this process's local-memory caches and forgets the version read (for the
+    tests, and `clarion clear_caches`). A shared cache is left alone: clearing Redis empties
+    its whole database, whatever else uses it; a new content version retires our keys."""
     from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
 
     for alias in settings.CACHES:
-        caches[alias].clear()
+        if isinstance(caches[alias], LocMemCache):
+            caches[alias].clear()
     forget_recent_version()
 
 
@@ -88,12 +103,13 @@ def cached_many(name, ids, compute):
     articles, say) that a page needs several of at once."""
     version = content_version()
     keys = {f"content:{version}:{name}:{pk}": pk for pk in ids}
-    values = {keys[key]: value for key, value in cache.get_many(keys).items()}
+    found = quietly(cache.get_many, keys) or {}
+    values = {keys[key]: value for key, value in found.items()}
     missing = [pk for pk in ids if pk not in values]
     if missing:
         computed = compute(missing)
         fresh = {pk: computed.get(pk, []) for pk in missing}
         keyed = {f"content:{version}:{name}:{pk}": value for pk, value in fresh.items()}
-        cache.set_many(keyed, KEEP_SECONDS)
+        quietly(cache.set_many, keyed, KEEP_SECONDS)
         values.update(fresh)
     return values

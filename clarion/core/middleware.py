@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.http.request import split_domain_port
 from wagtail.models import Site
 
-from .content_version import KEEP_SECONDS, content_key
+from .content_version import KEEP_SECONDS, content_key, quietly
 
 
 class ContentSecurityPolicyMiddleware:
@@ -38,12 +38,12 @@ class CachedSiteMiddleware:
     def __call__(self, request):
         host, port = split_domain_port(request.get_host())[0], request.get_port()
         key = content_key(f"site:{host}:{port}")
-        site = cache.get(key)
+        site = quietly(cache.get, key)
         complete = site is not None and "specific" in site.root_page.__dict__
         if site is None:
             site = Site._find_for_request(request)
         request._wagtail_site = site
         response = self.get_response(request)
         if site is not None and not complete:
-            cache.set(key, site, KEEP_SECONDS)
+            quietly(cache.set, key, site, KEEP_SECONDS)
         return response

@@ -56,9 +56,12 @@ def page_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=Image)
 @receiver(post_save, sender=Document)
 @receiver(post_delete, sender=Document)
-def shown_on_public_pages_changed(sender, update_fields=None, **kwargs):
-    """Restrictions, the paper's settings, sites, pictures and PDFs appear on public pages;
-    the size and hash Wagtail fills in on a file's first use do not."""
+def shown_on_public_pages_changed(sender, update_fields=None, created=False, **kwargs):
+    """Restrictions, sites, pictures and PDFs appear on public pages. A new upload does not
+    until a page using it is published; nor do the size and hash Wagtail fills in on a
+    file's first use."""
+    if sender in (Image, Document) and created:
+        return
     if update_fields is None or set(update_fields) - FILE_BOOKKEEPING_FIELDS:
         content_changed()
 

@@ -14,6 +14,7 @@ Django renders and answers hits when the WSGI wrapper is not in front (tests, ru
 import gzip
 import hashlib
 import logging
+import re
 
 from django.conf import settings
 from django.core.cache import caches
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 KEY_IN_ENVIRON = "clarion.page_cache.key"
 CACHEABLE_METHODS = ("GET", "HEAD")
 MAX_KEYED_LENGTH = 2000  # longer paths and queries are rendered, not stored
+TRACKING = re.compile(r"(?:^|&)?(?:utm_[a-z]+|fbclid|gclid|yclid|mc_cid|mc_eid|igshid)\b")
 # Bodies smaller than this are sent as they are: gzip would save too little.
 GZIP_MIN_BYTES = 500
 
@@ -55,9 +57,18 @@ def cookie_choice(cookies, name, allowed):
     return value if value in allowed else ""
 
 
+def without_tracking(query):
+    """The query string without the tracking parameters that links shared on social media
+    carry (utm_*, fbclid…): the page is the same, so it is one cache entry, not thousands."""
+    if not query or not TRACKING.search(query):
+        return query
+    return "&".join(part for part in query.split("&") if not TRACKING.match(part.split("=", 1)[0]))
+
+
 def cache_key(environ):
     """The page's key, or None when the address is too long to be worth storing."""
-    address = environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
+    query = without_tracking(environ.get("QUERY_STRING", ""))
+    address = environ.get("PATH_INFO", "") + "?" + query
     if len(address) > MAX_KEYED_LENGTH:
         return None
     cookie_header = environ.get("HTTP_COOKIE")

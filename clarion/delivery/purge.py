@@ -5,8 +5,9 @@ front keys by address, so every page that shows an article is purged when the ar
 published, unpublished, moved or deleted: the article and its printable version, its short
 link, home, the news list, its edition and the editions list, its category, topics and
 authors, its archive month, the feeds that carry it, and the sitemaps that list it. What is
-not purged (page 2 and beyond of a list, related links on other articles) refreshes within
-CLARION_HTTP_MAX_AGE seconds."""
+not purged (page 2 and beyond of a list, related links on other articles, pages beneath a
+page that was made private, names of categories and authors changed in the admin) refreshes
+when the proxy's copy expires, within CLARION_HTTP_MAX_AGE seconds."""
 
 import logging
 import time
@@ -17,14 +18,15 @@ from urllib.request import urlopen
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from wagtail import __version__ as wagtail_version
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
-from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.contrib.frontend_cache.utils import PurgeBatch, purge_urls_from_cache
+from wagtail.models import PageViewRestriction
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from clarion.core.content_version import content_changed_at
 from clarion.discovery.addresses import SiteAddress
@@ -59,9 +61,7 @@ def article_paths(article):
         paths.append(credit.author.get_absolute_url())
         paths += feed_paths("author_feed", slug=credit.author.slug)
     if article.edition_id:
-        edition = article.edition.specific
-        paths.append(edition.url)
-        paths += feed_paths("edition_feed", number=edition.number)
+        paths += feed_paths("edition_feed", number=article.edition.number)
     return paths
 
 
@@ -72,10 +72,12 @@ def article_urls(article, url_path=None):
         return []
     address = SiteAddress(site)
     own = address.page(url_path or article.url_path)
-    urls = {address.absolute(path) for path in article_paths(article) if path}
+    urls = {address.absolute(path) for path in article_paths(article)}
     if own:
         urls.update(own + path.lstrip("/") for path in article.get_cached_paths())
-    return sorted(urls)
+    if article.edition_id:
+        urls.add(address.page(article.edition.url_path))
+    return sorted(url for url in urls if url)
 
 
 def purge_after_commit(urls):
@@ -96,10 +98,31 @@ def page_moved(sender, instance, url_path_before, url_path_after, **kwargs):
         purge_after_commit(article_urls(article, url_path_before) + article_urls(article))
 
 
+@receiver(page_slug_changed, sender=Article)
+def article_renamed(sender, instance, instance_before, **kwargs):
+    """A new slug on publishing: the old address now redirects, and a proxy must not keep
+    the article there."""
+    purge_after_commit(article_urls(instance, instance_before.url_path))
+
+
 @receiver(pre_delete, sender=Article)
 def article_deleted(sender, instance, **kwargs):
     if instance.live:
         purge_after_commit(article_urls(instance))
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def restriction_changed(sender, instance, **kwargs):
+    """A page made private (or public again) leaves (or joins) the lists at once; pages
+    beneath it follow when the proxy's copies expire (CLARION_HTTP_MAX_AGE)."""
+    page = instance.page.specific
+    if isinstance(page, Article):
+        purge_after_commit(article_urls(page))
+    else:
+        batch = PurgeBatch()
+        batch.add_page(page)
+        purge_after_commit(sorted(batch.urls))
 
 
 class QuietHTTPBackend(HTTPBackend):

@@ -177,3 +177,12 @@ def test_after_a_publish_the_wsgi_front_serves_the_new_page(story):
     assert b"Harbour pickets grow" not in wsgi_get(application, "/")[2]
     ArticleFactory(title="Harbour pickets grow", live=False).save_revision().publish()
     assert b"Harbour pickets grow" in wsgi_get(application, "/")[2]
+
+
+def test_tracking_parameters_share_the_page_of_the_plain_address(
+    client, story, django_assert_num_queries
+):
+    first = client.get(story.url)
+    with django_assert_num_queries(0):
+        shared = client.get(f"{story.url}?utm_source=feed&fbclid=IwAR0abc")
+    assert shared.content == first.content

@@ -6,6 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import override_settings
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from clarion.newsroom.tests.factories import (
     ArticleFactory,
@@ -98,6 +99,16 @@ def test_unpublishing_and_moving_purge_too(proxy, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         article.unpublish()
     assert {old_address, "/", "/category/workplace/"} <= {path for _host, path in proxy}
+
+
+def test_making_an_article_private_purges_it_and_its_lists(
+    proxy, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(title="Briefing", category=CategoryFactory(name="Workplace"))
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=article, restriction_type="login")
+    paths = {path for _host, path in proxy}
+    assert {f"/news/{article.slug}/", "/", "/news/", "/category/workplace/"} <= paths
 
 
 def test_nothing_is_sent_without_a_proxy(django_capture_on_commit_callbacks):
