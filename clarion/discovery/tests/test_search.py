@@ -172,7 +172,7 @@ def test_odd_page_numbers_get_a_sensible_page(client, page):
 def test_search_queries_do_not_grow_with_the_results(client, django_assert_max_num_queries):
     for n in range(25):
         ArticleFactory(title=f"Strike story {n}", topics=[TopicFactory()])
-    # 16, and the content-version read the page cache makes (at most twice a second)
+    # 16, and the content-version read the page cache makes (at most 4 times a second)
     with django_assert_max_num_queries(17):
         response = client.get("/search/", {"q": "strike"})
     assert len(result_titles(response)) == 20

@@ -9,7 +9,7 @@ import os
 import signal
 import subprocess
 import sys
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 
 from django.conf import settings
 from django.core.management import call_command
@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from clarion.core.worker import task_worker
 
 # How often the task worker looks for new tasks (a publish's proxy purge waits on it).
-TASK_POLL_SECONDS = 0.2
+TASK_POLL_SECONDS = 0.1
 # How long a stopping server may take to finish the requests in hand before it is killed.
 STOP_SECONDS = 10
 
@@ -85,10 +85,12 @@ class Command(BaseCommand):
                 pass
             finally:
                 server.terminate()
-                try:
+                with suppress(subprocess.TimeoutExpired):
                     server.wait(timeout=STOP_SECONDS + 5)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
+                # Whatever of granian's group is left (a stuck main process, or workers it
+                # left behind) must not keep the port.
+                with suppress(ProcessLookupError):
+                    os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
         if server.returncode not in (0, -signal.SIGTERM):
             raise CommandError(f"the server stopped with exit code {server.returncode}")
