@@ -102,14 +102,13 @@ def cached_many(name, ids, compute):
     value} fills the rest in one call. For values shared by many pages (a topic's latest
     articles, say) that a page needs several of at once."""
     version = content_version()
-    keys = {f"content:{version}:{name}:{pk}": pk for pk in ids}
-    found = quietly(cache.get_many, keys) or {}
-    values = {keys[key]: value for key, value in found.items()}
+    key_of = {pk: f"content:{version}:{name}:{pk}" for pk in ids}
+    found = quietly(cache.get_many, list(key_of.values())) or {}
+    values = {pk: found[key] for pk, key in key_of.items() if key in found}
     missing = [pk for pk in ids if pk not in values]
     if missing:
         computed = compute(missing)
         fresh = {pk: computed.get(pk, []) for pk in missing}
-        keyed = {f"content:{version}:{name}:{pk}": value for pk, value in fresh.items()}
-        quietly(cache.set_many, keyed, KEEP_SECONDS)
+        quietly(cache.set_many, {key_of[pk]: value for pk, value in fresh.items()}, KEEP_SECONDS)
         values.update(fresh)
     return values

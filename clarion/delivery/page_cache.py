@@ -13,7 +13,6 @@ Django renders and answers hits when the WSGI wrapper is not in front (tests, ru
 
 import gzip
 import hashlib
-import logging
 import re
 
 from django.conf import settings
@@ -22,9 +21,7 @@ from django.http import HttpResponse
 from django.http.cookie import parse_cookie
 from django.utils.http import parse_http_date_safe
 
-from clarion.core.content_version import content_version
-
-logger = logging.getLogger(__name__)
+from clarion.core.content_version import content_version, quietly
 
 KEY_IN_ENVIRON = "clarion.page_cache.key"
 CACHEABLE_METHODS = ("GET", "HEAD")
@@ -104,11 +101,7 @@ def lookup(environ):
     if key is None:
         return None
     environ[KEY_IN_ENVIRON] = key
-    try:
-        return page_cache().get(key)
-    except Exception:  # e.g. Redis restarting: render the page instead
-        logger.warning("page cache unavailable for reading", exc_info=True)
-        return None
+    return quietly(page_cache().get, key)  # Redis restarting: the page is rendered instead
 
 
 def etag_matches(if_none_match, etag):
@@ -134,22 +127,21 @@ class StoredPage:
         common = [(name, value) for name, value in response.items() if name.lower() not in skipped]
         vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
         self.gzip_body = None
-        self.gzip_headers = None
         if len(self.body) >= GZIP_MIN_BYTES and "Content-Encoding" not in response:
             self.gzip_body = gzip.compress(self.body, compresslevel=6, mtime=0)
             if "Accept-Encoding" not in vary:
                 vary.append("Accept-Encoding")
+        if vary:
+            common.append(("Vary", ", ".join(vary)))
+        self.headers = [*common, ("Content-Length", str(len(self.body))), ("ETag", etag)]
+        self.gzip_headers = None
+        if self.gzip_body is not None:
             self.gzip_headers = [
                 *common,
                 ("Content-Encoding", "gzip"),
                 ("Content-Length", str(len(self.gzip_body))),
                 ("ETag", self.gzip_etag),
             ]
-        if vary:
-            common.append(("Vary", ", ".join(vary)))
-            if self.gzip_headers is not None:
-                self.gzip_headers.append(("Vary", ", ".join(vary)))
-        self.headers = [*common, ("Content-Length", str(len(self.body))), ("ETag", etag)]
 
     @property
     def gzip_etag(self):
@@ -193,7 +185,4 @@ def store(environ, response):
     if key is None:
         return
     page = StoredPage(response, response["ETag"], parse_http_date_safe(response["Last-Modified"]))
-    try:
-        page_cache().set(key, page, settings.CLARION_PAGE_CACHE_SECONDS)
-    except Exception:
-        logger.warning("page cache unavailable for writing", exc_info=True)
+    quietly(page_cache().set, key, page, settings.CLARION_PAGE_CACHE_SECONDS)
