@@ -28,7 +28,13 @@ class HomePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     )
 
     content_panels = [*Page.content_panels, FieldPanel("lead_story")]
-    subpage_types = ["newsroom.ArticleIndexPage", "editions.EditionIndexPage", "core.StandardPage"]
+    subpage_types = [
+        "newsroom.ArticleIndexPage",
+        "editions.EditionIndexPage",
+        "organising.EventIndexPage",
+        "organising.BranchIndexPage",
+        "core.StandardPage",
+    ]
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):

@@ -6,6 +6,7 @@ from pathlib import Path
 from .environment import (
     database_from_url,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_str,
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "clarion.newsroom",
     "clarion.home",
     "clarion.discovery",
+    "clarion.organising",
     "clarion.demo",
     "clarion.delivery",
     "wagtail.contrib.frontend_cache",
@@ -207,6 +209,10 @@ WAGTAIL_MODERATION_ENABLED = True
 
 # How many items each kind of list shows; the paginated lists accept ?page=N.
 CLARION_PAGE_SIZE = env_int("CLARION_PAGE_SIZE", 20)
+# How far ahead a repeating event's dates are listed; `clarion extend_events` (daily) moves it on.
+CLARION_EVENTS_HORIZON_DAYS = env_int("CLARION_EVENTS_HORIZON_DAYS", 400)
+# Distances in the branch locator: "km" or "mi".
+CLARION_DISTANCE_UNIT = env_choice("CLARION_DISTANCE_UNIT", "km", ("km", "mi"))
 CLARION_RELATED_PER_TOPIC = 4
 CLARION_SITEMAP_SIZE = 5000  # URLs per child sitemap (each covers this many ids)
 CLARION_FEED_ITEMS = 20  # newest articles in each Atom, RSS and JSON feed

@@ -34,6 +34,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number (got {raw!r}).") from None
 
 
+def env_choice(name, default, choices):
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in choices:
+        allowed = ", ".join(choices)
+        raise ImproperlyConfigured(f"{name} must be one of {allowed} (got {raw!r}).")
+    return raw
+
+
 def env_list(name, default=()):
     raw = os.environ.get(name)
     if raw is None:
