@@ -9,7 +9,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import OrganiserContactBlock, SocialAccountBlock
+from .blocks import SocialAccountBlock
 from .content_version import cached
 from .restrictions import CachedViewRestrictionsMixin
 
@@ -43,9 +43,13 @@ class PaperSettings(BaseSiteSetting):
         default="JOIN",
         help_text="Readers text this word, name and postcode",
     )
-    locator_url = models.CharField("branch locator link", max_length=300, blank=True, default="")
-    regional_organisers = StreamField(
-        [("organiser", OrganiserContactBlock())], blank=True, use_json_field=True
+    locator_url = models.CharField(
+        "branch locator link",
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="Leave empty for this site's own branch locator. Regional organisers in the "
+        "contact block are the organisers marked for it under Organising.",
     )
     social_accounts = StreamField(
         [("account", SocialAccountBlock())], blank=True, use_json_field=True
@@ -77,7 +81,6 @@ class PaperSettings(BaseSiteSetting):
                 FieldPanel("text_to_join_number"),
                 FieldPanel("text_to_join_keyword"),
                 FieldPanel("locator_url"),
-                FieldPanel("regional_organisers"),
             ],
             heading="Contact block",
         ),

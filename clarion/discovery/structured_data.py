@@ -255,7 +255,7 @@ class ArticleFacts:
 
 # Objects the listing views put in their context, whose name titles the page (the `page` of
 # /category/…, /topics/…, /authors/… is the home page they are routes of).
-LISTED_OBJECTS = ("category", "topic", "author")
+LISTED_OBJECTS = ("category", "topic", "author", "branch", "region")
 
 
 def _is_page_itself(page, request):

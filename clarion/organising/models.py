@@ -15,7 +15,6 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.models import Page
-from wagtail.search import index
 
 from clarion.core.content_version import cached
 from clarion.core.restrictions import CachedViewRestrictionsMixin
@@ -135,12 +134,6 @@ class Branch(SluggedModel):
     def get_absolute_url(self):
         return branch_url(self.slug)
 
-    def covers(self, postcode_key):
-        return any(postcode_key.startswith(prefix) for prefix in self.prefix_keys())
-
-    def prefix_keys(self):
-        return [postcode_key(p) for p in self.postcode_prefixes.split(",") if postcode_key(p)]
-
 
 class Organiser(models.Model):
     """A person to contact: a region's organiser, a branch secretary. Shown publicly, so only
@@ -213,7 +206,7 @@ EVENT_ROUTES = {"past"}
 BRANCH_ROUTES = {"regions"}
 
 
-class Event(index.Indexed, ClusterableModel):
+class Event(ClusterableModel):
     """One event, or a repeating one (a branch's regular meeting). Its date and times are
     entered as they read on the local clock, in its own time zone; `starts_at`/`ends_at`
     hold the first occurrence in absolute time, and `Occurrence` rows each repeat."""
@@ -314,16 +307,6 @@ class Event(index.Indexed, ClusterableModel):
         FieldPanel("organiser"),
         FieldPanel("topics"),
         FieldPanel("description"),
-    ]
-
-    search_fields = [
-        index.SearchField("title"),
-        index.SearchField("description"),
-        index.AutocompleteField("title"),
-        index.FilterField("kind"),
-        index.FilterField("branch"),
-        index.FilterField("region"),
-        index.FilterField("starts_at"),
     ]
 
     class Meta:
@@ -477,6 +460,12 @@ def postcode_key(text):
     return "".join(text.split()).upper()
 
 
+def covers_postcode(prefixes, key):
+    """Whether a postcode (as `postcode_key`) starts with one of a branch's comma-separated
+    `postcode_prefixes`."""
+    return any(key.startswith(postcode_key(p)) for p in prefixes.split(",") if p.strip())
+
+
 def place_key(text):
     """A town's name as it is matched: case and spacing ignored ('  saint   Petersburg')."""
     return " ".join(text.split()).casefold()
@@ -515,14 +504,14 @@ class Place(models.Model):
 
 
 def index_path(page_class, default):
-    """Where the site's events diary or branch list lives (its slug is the editor's), read
-    once per content version; `default` when there is none yet."""
+    """Where the site's events diary or branch list lives (its slug is the editor's): both
+    are read in one query, once per content version; `default` when there is none yet."""
 
     def find():
-        page = page_class.objects.live().first()
-        return page.get_url() if page is not None else None
+        pages = Page.objects.live().type(EventIndexPage, BranchIndexPage).specific(defer=True)
+        return {type(page).__name__: page.get_url() for page in pages}
 
-    return cached(f"index-path:{page_class.__name__}", find) or default
+    return cached("organising-index-paths", find).get(page_class.__name__) or default
 
 
 def event_url(slug):

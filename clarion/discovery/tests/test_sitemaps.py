@@ -240,6 +240,8 @@ def test_pages_sitemap_lists_the_sites_pages_editions_and_categories(client, hom
         f"{ROOT}/",
         f"{ROOT}/news/",
         f"{ROOT}/editions/",
+        f"{ROOT}/events/",
+        f"{ROOT}/branches/",
         edition.full_url,
         f"{ROOT}/about/",
         f"{ROOT}/category/workplace/",

@@ -1,6 +1,8 @@
 """The shared layout's newsroom parts: navigation and the sidebar. Both are the same on every
 page of a site, so they are rendered once per content version and kept in the cache."""
 
+import time
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -15,6 +17,7 @@ register = template.Library()
 
 SIDEBAR_LATEST = 7
 SIDEBAR_MONTHS = 12
+SIDEBAR_SECONDS = 300
 
 
 @register.simple_tag
@@ -40,7 +43,11 @@ def sidebar(context):
             },
         )
 
-    return mark_safe(cached(f"sidebar:{site.pk if site else 0}", render_sidebar))  # noqa: S308
+    # Coming meetings drop off as they happen, with no content change: a new sidebar every
+    # few minutes even when nothing is published.
+    period = int(time.time() // SIDEBAR_SECONDS)
+    key = f"sidebar:{site.pk if site else 0}:{period}"
+    return mark_safe(cached(key, render_sidebar, SIDEBAR_SECONDS))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

@@ -25,14 +25,16 @@ UTC = datetime.UTC
 # Every page: site 1, home page 1, paper settings 1, site root paths 1, navigation 1,
 # sidebar latest 1, archive months 1, content version 1, restricted pages 1 (= 9);
 # plus what the list itself needs.
+# The sidebar's organising parts add 3: coming meetings, regional organisers, and where
+# /events/ and /branches/ are.
 LIST_PAGE_QUERIES = {
-    "category": 12,  # + category, count, page of articles
-    "topic": 12,  # + topic, count, page
-    "author": 13,  # + author (with photo), count, page, photo rendition
-    "month": 11,  # + count, page
-    "news": 13,  # + finding the /news/ page 2, count, page
-    "topics": 12,  # + letters, count, page of topics
-    "archive": 9,  # months come from the one archive months query
+    "category": 12 + 3,  # + category, count, page of articles
+    "topic": 12 + 3,  # + topic, count, page
+    "author": 13 + 3,  # + author (with photo), count, page, photo rendition
+    "month": 11 + 3,  # + count, page
+    "news": 13 + 3,  # + finding the /news/ page 2, count, page
+    "topics": 12 + 3,  # + letters, count, page of topics
+    "archive": 9 + 3,  # months come from the one archive months query
 }
 
 

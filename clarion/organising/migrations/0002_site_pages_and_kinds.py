@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import migrations
+from django.utils import timezone
 
 KINDS = [
     "Branch meeting",
@@ -54,6 +55,8 @@ def create_index_pages(apps, schema_editor):
             locale_id=home.locale_id,
             translation_key=uuid.uuid4(),
             live=True,
+            first_published_at=timezone.now(),
+            last_published_at=timezone.now(),
         )
         Page.objects.filter(pk=home.pk).update(numchild=children.count())
 
