@@ -17,6 +17,8 @@ def add_database_arguments(parser):
     parser.add_argument("--editions", type=int, default=2_000)
     parser.add_argument("--topics", type=int, default=5_000)
     parser.add_argument("--authors", type=int, default=300)
+    parser.add_argument("--branches", type=int, default=500)
+    parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument(
         "--database-url",
         default=DEFAULT_DATABASE_URL,
@@ -40,10 +42,11 @@ def setup_django(args):
     from django.core.management import call_command
 
     from clarion.newsroom.models import Article
+    from clarion.organising.models import Branch, Event
 
     call_command("migrate", interactive=False, verbosity=0)
-    have = Article.objects.count()
-    if have < args.articles:
+    have = Article.objects.count(), Branch.objects.count(), Event.objects.count()
+    if have < (args.articles, args.branches, args.events):
         started = time.perf_counter()
         call_command(
             "seed",
@@ -51,11 +54,13 @@ def setup_django(args):
             editions=args.editions,
             topics=args.topics,
             authors=args.authors,
+            branches=args.branches,
+            events=args.events,
         )
         elapsed = time.perf_counter() - started
-        print(f"seeding {args.articles - have:,} articles took {elapsed:.1f} s")
+        print(f"seeding took {elapsed:.1f} s")
     else:
-        print(f"database already holds {have:,} articles; seeding skipped")
+        print("database already holds {:,} articles, {:,} branches, {:,} events".format(*have))
 
 
 def ensure_postgres_database(url):

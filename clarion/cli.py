@@ -5,7 +5,12 @@ import sys
 
 
 def main(argv=None):
-    argv = argv or sys.argv
+    argv = list(argv or sys.argv)
+    # Command names may be spelt with hyphens: `clarion load-gazetteer` runs load_gazetteer
+    # (a module name cannot hold one), and `clarion help load-gazetteer` describes it.
+    at = 2 if argv[1:2] == ["help"] else 1
+    if len(argv) > at and not argv[at].startswith("-"):
+        argv[at] = argv[at].replace("-", "_")
     # `clarion serve` is the production server; everything else defaults to development.
     settings = "production" if argv[1:2] == ["serve"] else "dev"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"clarion.settings.{settings}")

@@ -19,5 +19,6 @@ if settings.DEBUG:
 
 urlpatterns += [
     path("", include("clarion.discovery.urls")),
+    path("", include("clarion.organising.urls")),
     path("", include(wagtail_urls)),
 ]

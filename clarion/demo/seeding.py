@@ -1,5 +1,6 @@
 """Bulk generation of a realistic paper: categories, typed topics, authors, images, weekly
-editions with their headings, and articles filed under all of them.
+editions with their headings, articles filed under all of them, and the organisation's
+regions, branches and events with a gazetteer of their towns (`organising.py`).
 
 Articles are Wagtail pages, but 100,000 of them cannot go through one `add_child` each: the
 page tree is a materialised path, so each batch computes its paths and inserts pages in bulk.
@@ -41,6 +42,7 @@ from clarion.newsroom.models import (
 )
 
 from . import text
+from .organising import OrganisingSeeder
 
 BATCH = 2000
 IN_PAPER_SHARE = 0.6
@@ -382,15 +384,24 @@ class Seeder:
         ArticleTopic.objects.bulk_create(links, batch_size=BATCH)
         ArticleAuthor.objects.bulk_create(credits, batch_size=BATCH)
 
-    def run(self, *, articles, editions, topics, authors, images):
+    def run(self, *, articles, editions, topics, authors, images, regions=0, branches=0, events=0):
+        """Reach the totals given. Returns the demo gazetteer written (a DemoGazetteer,
+        with a postcode and town to try in the locator), or None when there are no
+        branches."""
         self.categories()
         topic_ids = self.topics(topics)
         author_rows = self.authors(authors)
         image_ids = self.images(images)
         self.editions(editions, image_ids)
         self.articles(articles, topic_ids, author_rows, image_ids)
+        organising = OrganisingSeeder(self)
+        region_list = organising.regions(regions)
+        organising.branches(branches, region_list)
+        organising.events(events, topic_ids)
+        gazetteer = organising.gazetteer() if branches else None
         refresh_planner_statistics()
         content_changed()
+        return gazetteer
 
 
 def refresh_planner_statistics():

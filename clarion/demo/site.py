@@ -1,5 +1,6 @@
 """The demo paper's settings and plain pages: a fictional organisation with made-up contacts
-(020 7946 0xxx numbers are set aside for fiction)."""
+(020 7946 0xxx numbers are set aside for fiction). Its regional organisers, branches and
+events are generated with the rest of the content (`organising.py`)."""
 
 import io
 
@@ -12,14 +13,6 @@ from clarion.editions.models import EditionPage
 from clarion.home.models import HomePage
 from clarion.newsroom.models import Article
 
-REGIONS = [
-    ("North", "020 7946 0101"),
-    ("Midlands", "020 7946 0102"),
-    ("London", "020 7946 0103"),
-    ("South West", "020 7946 0104"),
-    ("Wales", "020 7946 0105"),
-    ("Scotland", "020 7946 0106"),
-]
 PAGES = [
     ("join", "Join us", "Become a member: we will put you in touch with your nearest branch."),
     ("subscribe", "Subscribe", "Get the paper every week, in print or online."),
@@ -49,10 +42,9 @@ def configure_demo_site():
     settings.national_phone = "020 7946 0100"
     settings.text_to_join_number = "07700 900 100"
     settings.text_to_join_keyword = "JOIN"
-    settings.locator_url = urls["join"]
-    settings.regional_organisers = [
-        ("organiser", {"area": area, "name": "", "phone": phone}) for area, phone in REGIONS
-    ]
+    # The sidebar links to the branch locator page itself; the contact block lists the
+    # regional organisers (Organiser rows) marked for it.
+    settings.locator_url = ""
     settings.social_accounts = [
         (
             "account",

@@ -214,3 +214,103 @@ RU_WORDS = (
 def russian_paragraph(rng):
     words = [rng.choice(RU_WORDS) for _ in range(rng.randint(12, 30))]
     return " ".join(words).capitalize() + "."
+
+
+# Places and people of the demo's fictional country ----------------------------------------
+
+TOWN_ENDINGS = ["sk", "ovka", "abad", "tau", "kol", "ton", "ford", "port", "ino", "ar"]
+TOWN_EXTRAS = ["Junction", "Bay", "Springs", "Heights", "Crossing"]
+STREET_KINDS = ["Street", "Street", "Avenue", "Prospect", "Lane", "Road", "Square"]
+VENUES = [
+    "Trades Hall",
+    "Miners' Welfare Hall",
+    "Community Centre",
+    "Workers' Club",
+    "Railway Social Club",
+    "Teachers' House",
+    "Public Library, meeting room 2",
+    "Palace of Culture, small hall",
+    "Tenants' Association Hall",
+    "Union House",
+]
+WORKPLACES = [
+    "depot",
+    "hospital",
+    "mine",
+    "bus garage",
+    "sorting office",
+    "warehouse",
+    "town hall",
+    "refinery",
+    "call centre",
+    "steelworks",
+    "college",
+]
+DEMANDS = [
+    "fair pay",
+    "safe staffing",
+    "the jailed activists",
+    "affordable housing",
+    "free public transport",
+    "the right to strike",
+    "clean air",
+    "our hospital",
+    "jobs for young people",
+    "pensions we can live on",
+]
+SOCIALS = [
+    "Branch social",
+    "Fundraising quiz night",
+    "Film night",
+    "Summer picnic",
+    "New Year party",
+    "Solidarity concert",
+    "Book club",
+    "Football for the strike fund",
+]
+CONFERENCES = [
+    "Youth conference",
+    "Women's conference",
+    "Trade union conference",
+    "Housing conference",
+    "Delegate conference",
+    "Summer school",
+]
+
+
+def _town_roots(count, seed=1905):
+    """Short pronounceable roots of our own ('tarvek', 'molis'), always the same list."""
+    rng = random.Random(seed)
+    onsets = "b d g k l m n p r s t v z sh ch kh br dr st tr".split()
+    vowels = "a a e i o u".split()
+    codas = ["", "", "n", "r", "l", "k", "m", "s", "t"]
+    made = set()
+    while len(made) < count:
+        syllables = 2 if rng.random() < 0.75 else 3
+        word = "".join(rng.choice(onsets) + rng.choice(vowels) for _ in range(syllables))
+        made.add(word + rng.choice(codas))
+    return sorted(made)
+
+
+TOWN_ROOTS = _town_roots(3000)
+
+
+def town_name(rng):
+    """A made-up town ('Tarvekovka', 'Ust-Molis', 'Brakor Springs')."""
+    root = rng.choice(TOWN_ROOTS)
+    if len(root) <= 6 and rng.random() < 0.5:
+        root += rng.choice(TOWN_ENDINGS)
+    name = root.capitalize()
+    roll = rng.random()
+    if roll < 0.07:
+        return f"Ust-{name}"
+    if roll < 0.13:
+        return f"Novo{name.lower()}"
+    if roll < 0.19:
+        return f"{name} {rng.choice(TOWN_EXTRAS)}"
+    return name
+
+
+def street_address(rng):
+    kind = rng.choice(STREET_KINDS)
+    return f"{rng.randint(1, 140)} {rng.choice(TOWN_ROOTS).capitalize()} {kind}"

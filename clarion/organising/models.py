@@ -13,7 +13,7 @@ from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from clarion.core.content_version import cached
@@ -202,7 +202,7 @@ class EventKind(SluggedModel):
 
 
 # Addresses below /events/ and /branches/ that are routes, not an event's or branch's slug.
-EVENT_ROUTES = {"past"}
+EVENT_ROUTES = {"past", "calendar"}
 BRANCH_ROUTES = {"regions"}
 
 
@@ -355,7 +355,7 @@ class Event(ClusterableModel):
     def clean(self):
         errors = {}
         if not self.all_day and self.start_time is None:
-            errors["start_time"] = "Give a start time, or tick 'all day'."
+            errors["start_time"] = "Give a start time, or tick “all day”."
         if self.end_time is not None and self.all_day:
             errors["end_time"] = "An all-day event has no end time."
         if self.end_date and self.end_date < self.start_date:
@@ -388,11 +388,7 @@ class Event(ClusterableModel):
             self.slug = first_free(
                 base, lambda s: s in EVENT_ROUTES or Event.objects.filter(slug=s).exists()
             )
-        if self.end_date is None and not self.all_day:
-            self.end_date = (self.local_start() + self.duration()).date()
-        start = self.local_start()
-        self.starts_at = start.astimezone(datetime.UTC)
-        self.ends_at = (start + self.duration()).astimezone(datetime.UTC)
+        self.fill_in_times()
         if self.branch_id:
             self.region_id = Branch.objects.values_list("region_id", flat=True).get(
                 pk=self.branch_id
@@ -408,19 +404,31 @@ class Event(ClusterableModel):
         month by default; `clarion extend_events` moves it on daily)."""
         days = settings.CLARION_EVENTS_HORIZON_DAYS if horizon is None else horizon
         until = timezone.localdate() + datetime.timedelta(days=days)
+        self.occurrences.all().delete()
+        Occurrence.objects.bulk_create(
+            Occurrence(event=self, starts_at=start, ends_at=end)
+            for start, end in self.occurrence_times(until)
+        )
+
+    def fill_in_times(self):
+        """The end date, when left empty, and the first occurrence's absolute start and end:
+        what saving works out from the local date, times and zone."""
+        if self.end_date is None and not self.all_day:
+            self.end_date = (self.local_start() + self.duration()).date()
+        start = self.local_start()
+        self.starts_at = start.astimezone(datetime.UTC)
+        self.ends_at = (start + self.duration()).astimezone(datetime.UTC)
+
+    def occurrence_times(self, until):
+        """(start, end) in UTC of every occurrence up to the date `until`."""
         duration = self.duration()
         starts = recurrence.local_starts(
             self.local_start(), self.recurrence, self.exception_dates(), until
         )
-        self.occurrences.all().delete()
-        Occurrence.objects.bulk_create(
-            Occurrence(
-                event=self,
-                starts_at=start.astimezone(datetime.UTC),
-                ends_at=(start + duration).astimezone(datetime.UTC),
-            )
+        return [
+            (start.astimezone(datetime.UTC), (start + duration).astimezone(datetime.UTC))
             for start in starts
-        )
+        ]
 
     def get_absolute_url(self):
         return event_url(self.slug)
@@ -523,8 +531,8 @@ def branch_url(slug):
 
 
 class EventIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
-    """The events diary (/events/): coming and past events with filters, each event's page,
-    and the calendar feeds. One per site, directly under home, at /events/."""
+    """The events diary (/events/): coming and past events with filters, and each event's
+    page. One per site, directly under home. (Its calendar feeds are in urls.py.)"""
 
     intro = models.CharField(max_length=500, blank=True)
 
@@ -544,24 +552,6 @@ class EventIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         from .views import event_list
 
         return event_list(request, self, past=True)
-
-    @path("calendar.ics")
-    def calendar(self, request):
-        from .calendars import calendar_feed
-
-        return calendar_feed(request, None, None)
-
-    @re_path(r"^(?P<scope>region|branch|kind)/(?P<slug>[-\w]+)\.ics$")
-    def scoped_calendar(self, request, scope, slug):
-        from .calendars import calendar_feed
-
-        return calendar_feed(request, scope, slug)
-
-    @re_path(r"^(?P<slug>[-\w]+)\.ics$")
-    def event_calendar(self, request, slug):
-        from .calendars import single_event_calendar
-
-        return single_event_calendar(request, slug)
 
     @path("<slug:slug>/")
     def event(self, request, slug):

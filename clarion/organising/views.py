@@ -12,6 +12,7 @@ from django.utils import timezone
 from clarion.core.pagination import paginate
 from clarion.newsroom.models import Topic
 
+from .gazetteer import find_places
 from .locator import Point, nearest_branches
 from .models import Branch, Event, EventKind, Occurrence, Organiser, Region, postcode_key
 from .structured_data import event_structured_data
@@ -196,8 +197,6 @@ def branch_locator(request, page):
         if point is None:
             message = "Your location could not be read. Type your postcode or town instead."
     elif query:
-        from .gazetteer import find_places  # TODO(top-level once gazetteer.py lands)
-
         places = find_places(query)
         if not places:
             message = (

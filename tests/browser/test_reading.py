@@ -108,14 +108,40 @@ def test_no_serious_accessibility_violations(live_server, paper, new_context, ax
     )
 
 
+def watch(page):
+    """Starts recording a page's requests and the browser's errors: ([url, …], [error, …])."""
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg))
+    page.on("pageerror", lambda error: errors.append(error))
+    return requests, errors
+
+
+def other_hosts(requests, server_url):
+    """The requested URLs that went anywhere but the live server (data: and blob: aside)."""
+    server = urlsplit(server_url)
+    return [
+        url
+        for url in requests
+        if urlsplit(url).scheme not in {"data", "blob"}
+        and (urlsplit(url).scheme, urlsplit(url).netloc) != (server.scheme, server.netloc)
+    ]
+
+
+def browser_problems(errors):
+    """The errors' texts, but for Chromium's own request for /favicon.ico (the site has not
+    got one), which is no concern here."""
+    return [
+        getattr(error, "text", str(error))
+        for error in errors
+        if not getattr(error, "location", {}).get("url", "").endswith("/favicon.ico")
+    ]
+
+
 def test_pages_load_nothing_from_other_hosts(live_server, paper, new_context):
-    server = urlsplit(live_server.url)
     for path in ["/", paper.lead_url]:
         page = new_context().new_page()
-        requests, errors = [], []
-        page.on("request", lambda request, requests=requests: requests.append(request.url))
-        page.on("console", lambda msg, errors=errors: msg.type == "error" and errors.append(msg))
-        page.on("pageerror", lambda error, errors=errors: errors.append(error))
+        requests, errors = watch(page)
 
         page.goto(live_server.url + path, wait_until="networkidle")
         # Bring everything lazy into view, then let it load.
@@ -123,18 +149,8 @@ def test_pages_load_nothing_from_other_hosts(live_server, paper, new_context):
         page.wait_for_load_state("networkidle")
 
         assert any(urlsplit(url).path.endswith("/site.css") for url in requests), requests
-        elsewhere = [
-            url
-            for url in requests
-            if urlsplit(url).scheme not in {"data", "blob"}
-            and (urlsplit(url).scheme, urlsplit(url).netloc) != (server.scheme, server.netloc)
-        ]
+        elsewhere = other_hosts(requests, live_server.url)
         assert not elsewhere, f"{path} loaded from other hosts: {elsewhere}"
-        # …and the strict Content-Security-Policy blocked nothing the page uses (Chromium's
-        # own request for /favicon.ico, which the site has not got, is no concern here).
-        problems = [
-            getattr(error, "text", str(error))
-            for error in errors
-            if not getattr(error, "location", {}).get("url", "").endswith("/favicon.ico")
-        ]
+        # …and the strict Content-Security-Policy blocked nothing the page uses.
+        problems = browser_problems(errors)
         assert not problems, f"browser errors on {path}: {problems}"

@@ -10,6 +10,8 @@ from wagtail.models import Page
 
 from clarion.editions.models import EditionPage, EditionSection
 from clarion.newsroom.models import Article, ArticleAuthor, Topic
+from clarion.organising.gazetteer import find_places
+from clarion.organising.models import Branch, Event, Organiser, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +88,15 @@ def test_demo_without_serving_prints_a_working_login(client):
     article = Article.objects.live().first()
     printable = client.get(article.url + "print/").content.decode()
     assert f"http://127.0.0.1:8123{article.url}" in printable
+    # a small organisation: regions with organisers, branches, a diary, and a gazetteer
+    assert (Region.objects.count(), Branch.objects.count(), Event.objects.count()) == (6, 24, 200)
+    assert Organiser.objects.filter(in_contact_block=True).count() == 6
+    locator = text.split("Branches:")[1].splitlines()[0]
+    assert "http://127.0.0.1:8123/branches/" in locator and "try the postcode" in locator
+    postcode = locator.split("try the postcode ")[1].split()[0]
+    assert find_places(postcode)
+    for path in ["/events/", "/branches/", Branch.objects.first().get_absolute_url()]:
+        assert client.get(path).status_code == 200, path
 
 
 def test_demo_refuses_a_malformed_address():

@@ -11,6 +11,12 @@ from clarion.core.worker import task_worker
 from clarion.demo.seeding import Seeder
 from clarion.demo.site import configure_demo_site
 from clarion.newsroom.models import Article
+from clarion.organising.models import BranchIndexPage, index_path
+
+# A small organisation: enough to fill the diary and the locator's map.
+DEMO_REGIONS = 6
+DEMO_BRANCHES = 24
+DEMO_EVENTS = 200
 
 
 class Command(BaseCommand):
@@ -30,12 +36,15 @@ class Command(BaseCommand):
         # Every step is safe to repeat, so an interrupted first run is finished by the next.
         before = Article.objects.count()
         articles = max(options["articles"], 1)
-        Seeder(seed=2026).run(
+        gazetteer = Seeder(seed=2026, log=self.stdout.write).run(
             articles=articles,
             editions=max(4, articles // 25),
             topics=max(20, articles // 4),
             authors=12,
             images=12,
+            regions=DEMO_REGIONS,
+            branches=DEMO_BRANCHES,
+            events=DEMO_EVENTS,
         )
         configure_demo_site()
         if Article.objects.count() != before:
@@ -47,10 +56,15 @@ class Command(BaseCommand):
         site.hostname, site.port = hostname, port
         site.save()  # save(), not update(): Wagtail drops its cached site root paths on save
         password = self._admin(options["username"])
+        locator = ""
+        if gazetteer and gazetteer.postcode:
+            path = index_path(BranchIndexPage, "/branches/")
+            locator = f"  Branches:  http://{host}{path} ({gazetteer.hint()})\n"
         self.stdout.write(
             self.style.SUCCESS(
                 "\nThe demo paper is ready.\n"
                 f"  Site:      http://{host}/\n"
+                f"{locator}"
                 f"  Admin:     http://{host}/admin/\n"
                 f"  Username:  {options['username']}\n"
                 f"  Password:  {password}\n"
