@@ -20,7 +20,7 @@ from pathlib import Path
 
 from dateutil.rrule import rrulestr
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
@@ -40,6 +40,7 @@ from clarion.organising.models import (
 )
 
 from . import text
+from .bulk import insert_rows
 
 # The fictional country: a box of latitude and longitude (about 550 km by 2,100 km).
 SOUTH, NORTH, WEST, EAST = 49.0, 54.0, 50.0, 80.0
@@ -639,7 +640,7 @@ def _insert_events(events, until):
     fields = [f for f in Event._meta.local_concrete_fields if not f.primary_key]
     # each field's pre_save, as bulk_create applies it (auto_now dates)
     rows = [[field.pre_save(event, add=True) for field in fields] for event in events]
-    _insert_rows(Event, fields, rows)
+    insert_rows(Event, fields, rows)
     ids = dict(
         Event.objects.filter(slug__in=[event.slug for event in events]).values_list("slug", "pk")
     )
@@ -648,32 +649,8 @@ def _insert_events(events, until):
         event.pk = ids[event.slug]
         occurrences += [(event.pk, start, end) for start, end in event.occurrence_times(until)]
         links += [(event.pk, topic_id) for topic_id in getattr(event, "seed_topics", ())]
-    _insert_rows(Occurrence, ["event", "starts_at", "ends_at"], occurrences)
-    _insert_rows(Event.topics.through, ["event", "topic"], links)
-
-
-def _insert_rows(model, fields, rows):
-    """INSERT rows of values for `fields` (fields or their names) with one executemany, each
-    value prepared by its field for the database. `bulk_create` would spend most of a
-    seeding run making model instances and compiling its SQL value by value."""
-    if not rows:
-        return
-    fields = [model._meta.get_field(f) if isinstance(f, str) else f for f in fields]
-    prepared = [
-        [
-            field.get_db_prep_save(value, connection)
-            for field, value in zip(fields, row, strict=True)
-        ]
-        for row in rows
-    ]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
+    insert_rows(Occurrence, ["event", "starts_at", "ends_at"], occurrences)
+    insert_rows(Event.topics.through, ["event", "topic"], links)
 
 
 def _postcodes(prefix, rng):

@@ -42,6 +42,7 @@ from clarion.newsroom.models import (
 )
 
 from . import text
+from .bulk import insert_rows
 from .organising import OrganisingSeeder
 
 BATCH = 2000
@@ -338,20 +339,10 @@ class Seeder:
         for page, base in zip(pages, created, strict=True):
             page.pk = page.id = page.page_ptr_id = base.pk
         local = model._meta.local_concrete_fields
-        rows = []
         for i, page in enumerate(pages):
-            if extra:
-                for name, value in extra[i].items():
-                    setattr(page, name, value)
-            rows.append([f.get_db_prep_save(getattr(page, f.attname), connection) for f in local])
-        quote = connection.ops.quote_name
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(model._meta.db_table),
-            ", ".join(quote(f.column) for f in local),
-            ", ".join(["%s"] * len(local)),
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+            for name, value in (extra[i] if extra else {}).items():
+                setattr(page, name, value)
+        insert_rows(model, local, [[getattr(page, f.attname) for f in local] for page in pages])
         Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
 
     def _filing(self, rng, materials):

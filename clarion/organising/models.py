@@ -530,9 +530,9 @@ def branch_url(slug):
     return f"{index_path(BranchIndexPage, '/branches/')}{slug}/"
 
 
-class EventIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
-    """The events diary (/events/): coming and past events with filters, and each event's
-    page. One per site, directly under home. (Its calendar feeds are in urls.py.)"""
+class OrganisingIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
+    """What the events diary and the branch list share: an intro, and one of each per site,
+    directly under home."""
 
     intro = models.CharField(max_length=500, blank=True)
 
@@ -540,6 +540,14 @@ class EventIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = []
     max_count = 1
+
+    class Meta:
+        abstract = True
+
+
+class EventIndexPage(OrganisingIndexPage):
+    """The events diary (/events/): coming and past events with filters, and each event's
+    page. One per site, directly under home. (Its calendar feeds are in urls.py.)"""
 
     @path("")
     def upcoming(self, request):
@@ -560,16 +568,9 @@ class EventIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         return event_page(request, self, slug)
 
 
-class BranchIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
+class BranchIndexPage(OrganisingIndexPage):
     """Branches (/branches/): the nearest-branch locator, every region with its branches,
     and each branch's and region's page."""
-
-    intro = models.CharField(max_length=500, blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types = []
-    max_count = 1
 
     @path("")
     def locator(self, request):
