@@ -33,6 +33,8 @@ class SluggedModel(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True, allow_unicode=False)
 
+    reserved_slugs = frozenset()  # words its address shares with routes
+
     class Meta:
         abstract = True
         ordering = ["name"]
@@ -42,7 +44,7 @@ class SluggedModel(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(type(self), self.name)
+            self.slug = unique_slug(type(self), self.name, self.reserved_slugs)
         super().save(*args, **kwargs)
 
 
@@ -60,8 +62,11 @@ def slug_base(model, text):
     return slugify(anyascii(text))[:180] or model.__name__.lower()
 
 
-def unique_slug(model, text):
-    return first_free(slug_base(model, text), lambda s: model.objects.filter(slug=s).exists())
+def unique_slug(model, text, reserved=frozenset()):
+    """A free slug for `text`, never one of the `reserved` words (addresses that are routes)."""
+    return first_free(
+        slug_base(model, text), lambda s: s in reserved or model.objects.filter(slug=s).exists()
+    )
 
 
 class Category(SluggedModel):

@@ -130,13 +130,13 @@ def vevent(request, event):
     component.add("created", event.created_at)
     component.add("last-modified", event.updated_at)
 
-    start = event.local_start()
+    start, end = event.local_times()  # wall-clock times in its zone
     if event.all_day:
-        component.add("dtstart", event.start_date)
-        component.add("dtend", event.start_date + event.duration())  # the day after: exclusive
+        component.add("dtstart", start.date())
+        component.add("dtend", end.date())  # the day after the last: exclusive
     else:
         component.add("dtstart", start)
-        component.add("dtend", start + event.duration())  # wall-clock time in its zone
+        component.add("dtend", end)
     if event.recurrence:
         component.add("rrule", repeat_rule(event))
         for day in event.exception_dates():

@@ -351,6 +351,11 @@ def shorten(text, length=60):
 # -- Finding ----------------------------------------------------------------------------------
 
 
+def looks_like_postcode(key):
+    """Postcodes have a digit; town names do not ('Salford' is never shortened to 'SA')."""
+    return any(char.isdigit() for char in key)
+
+
 def find_places(query, limit=10):
     """The places a reader's text names, best first, at most `limit`, one per name and
     region: its postal code exactly; else, for a postcode (it has a digit), its outward code
@@ -360,7 +365,7 @@ def find_places(query, limit=10):
     if not key:
         return []
     places = distinct_places(Place.objects.filter(postal_code_key=key), limit)
-    if not places and any(char.isdigit() for char in key):
+    if not places and looks_like_postcode(key):
         words = query.split()
         if len(words) > 1:
             outward = postcode_key(words[0])

@@ -16,12 +16,16 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
-from clarion.core.content_version import cached
+from clarion.core.content_version import remembered
 from clarion.core.restrictions import CachedViewRestrictionsMixin
-from clarion.newsroom.models import SluggedModel, first_free, slug_base
+from clarion.newsroom.models import SluggedModel, unique_slug
 
 from . import recurrence
 from .querysets import LONGEST_EVENT, BranchQuerySet, OccurrenceQuerySet
+
+# Addresses below /events/ and /branches/ that are routes, not an event's or branch's slug.
+EVENT_ROUTES = frozenset({"past", "calendar"})
+BRANCH_ROUTES = frozenset({"regions"})
 
 
 @cache
@@ -88,6 +92,7 @@ class Branch(SluggedModel):
     )
 
     objects = BranchQuerySet.as_manager()
+    reserved_slugs = BRANCH_ROUTES
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("region")]),
@@ -111,7 +116,7 @@ class Branch(SluggedModel):
         indexes = [models.Index(fields=["region", "name"], name="branch_region_name")]
 
     def clean(self):
-        if self.slug in BRANCH_ROUTES:
+        if self.slug in self.reserved_slugs:
             raise ValidationError({"slug": f"“{self.slug}” is kept for the list of regions."})
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError("Give both latitude and longitude, or neither.")
@@ -121,11 +126,6 @@ class Branch(SluggedModel):
             raise ValidationError({"longitude": "Longitude is between -180 and 180."})
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            base = slug_base(Branch, self.name)
-            self.slug = first_free(
-                base, lambda s: s in BRANCH_ROUTES or Branch.objects.filter(slug=s).exists()
-            )
         with transaction.atomic():
             super().save(*args, **kwargs)
             # Events filed under the branch follow it when it moves to another region.
@@ -199,11 +199,6 @@ class EventKind(SluggedModel):
 
     class Meta(SluggedModel.Meta):
         ordering = ["sort_order", "name"]
-
-
-# Addresses below /events/ and /branches/ that are routes, not an event's or branch's slug.
-EVENT_ROUTES = {"past", "calendar"}
-BRANCH_ROUTES = {"regions"}
 
 
 class Event(ClusterableModel):
@@ -346,6 +341,13 @@ class Event(ClusterableModel):
         start = datetime.datetime.combine(self.start_date, self.start_time)
         return datetime.datetime.combine(end_date, self.end_time) - start
 
+    def local_times(self, occurrence=None):
+        """(start, end) on the event's own clock: of `occurrence`, or of its first date."""
+        if occurrence is not None:
+            return occurrence.local_start, occurrence.local_end
+        start = self.local_start()
+        return start, start + self.duration()
+
     def exception_dates(self):
         return recurrence.parse_exceptions(self.exceptions)
 
@@ -384,10 +386,7 @@ class Event(ClusterableModel):
         """The first occurrence's absolute times, the branch's region and a fresh revision
         number are worked out here, and the occurrences rebuilt, in one transaction."""
         if not self.slug:
-            base = slug_base(Event, self.title)
-            self.slug = first_free(
-                base, lambda s: s in EVENT_ROUTES or Event.objects.filter(slug=s).exists()
-            )
+            self.slug = unique_slug(Event, self.title, EVENT_ROUTES)
         self.fill_in_times()
         if self.branch_id:
             self.region_id = Branch.objects.values_list("region_id", flat=True).get(
@@ -513,21 +512,31 @@ class Place(models.Model):
 
 def index_path(page_class, default):
     """Where the site's events diary or branch list lives (its slug is the editor's): both
-    are read in one query, once per content version; `default` when there is none yet."""
+    are read in one query once per content version and kept in the process, as every event
+    and branch link on a page asks. `default` when there is none yet."""
+    paths = remembered("organising-index-paths", find_index_paths)
+    return paths.get(page_class.__name__) or default
 
-    def find():
-        pages = Page.objects.live().type(EventIndexPage, BranchIndexPage).specific(defer=True)
-        return {type(page).__name__: page.get_url() for page in pages}
 
-    return cached("organising-index-paths", find).get(page_class.__name__) or default
+def find_index_paths():
+    pages = Page.objects.live().type(EventIndexPage, BranchIndexPage).specific(defer=True)
+    return {type(page).__name__: page.get_url() for page in pages}
+
+
+def events_path():
+    return index_path(EventIndexPage, "/events/")
+
+
+def branches_path():
+    return index_path(BranchIndexPage, "/branches/")
 
 
 def event_url(slug):
-    return f"{index_path(EventIndexPage, '/events/')}{slug}/"
+    return f"{events_path()}{slug}/"
 
 
 def branch_url(slug):
-    return f"{index_path(BranchIndexPage, '/branches/')}{slug}/"
+    return f"{branches_path()}{slug}/"
 
 
 class OrganisingIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):

@@ -13,8 +13,7 @@ EVENT_STATUS = {
 
 def event_structured_data(event, request, occurrence=None):
     """The event's next (or only) date: `occurrence` when given, else its first date."""
-    start = occurrence.local_start if occurrence else event.local_start()
-    end = occurrence.local_end if occurrence else event.local_start() + event.duration()
+    start, end = event.local_times(occurrence)
     date_only = "%Y-%m-%d"
     data = {
         "@context": "https://schema.org",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from clarion.core.pagination import paginate
 from clarion.newsroom.models import Topic
 
-from .gazetteer import find_places
+from .gazetteer import find_places, looks_like_postcode
 from .locator import Point, nearest_branches
 from .models import Branch, Event, EventKind, Occurrence, Organiser, Region, postcode_key
 from .structured_data import event_structured_data
@@ -198,16 +198,17 @@ def branch_locator(request, page):
             message = "Your location could not be read. Type your postcode or town instead."
     elif query:
         places = find_places(query)
+        by_postcode = bool(places) and is_postcode_match(query, places[0])
         if not places:
             message = (
                 f"We could not find “{query}”. Check the postcode, or type the name of your "
                 "town or village."
             )
-        elif is_postcode_match(query, places[0]) or len(places) == 1:
+        elif by_postcode or len(places) == 1:
             place = places[0]
             point = Point(place.latitude, place.longitude)
             context["place"] = place
-            postcode = postcode_key(query) if is_postcode_match(query, place) else None
+            postcode = postcode_key(query) if by_postcode else None
         else:
             choices = places  # several towns of that name, or names starting so: ask which
     if point is not None:
@@ -224,8 +225,8 @@ def branch_locator(request, page):
 def is_postcode_match(query, place):
     """Whether the place was found by its postcode (the whole of it, or its first part)."""
     key = postcode_key(query)
-    has_digit = any(char.isdigit() for char in key)
-    return has_digit and bool(place.postal_code_key) and key.startswith(place.postal_code_key)
+    found_by_code = bool(place.postal_code_key) and key.startswith(place.postal_code_key)
+    return looks_like_postcode(key) and found_by_code
 
 
 def read_point(latitude, longitude):

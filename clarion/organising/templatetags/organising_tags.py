@@ -7,7 +7,13 @@ from django import template
 from django.conf import settings
 from django.utils.dateformat import format as date_format
 
-from clarion.organising.models import BranchIndexPage, EventIndexPage, Occurrence, index_path
+from clarion.organising.models import (
+    BranchIndexPage,
+    EventIndexPage,
+    Occurrence,
+    events_path,
+    index_path,
+)
 from clarion.organising.views import minute_now, regional_organisers
 
 register = template.Library()
@@ -40,8 +46,7 @@ def zone_label(moment):
 @register.inclusion_tag("organising/includes/when.html")
 def when(event, occurrence=None):
     """An event's day and times on its own clock ('Tuesday 10 March 2026, 7.30pm–9pm')."""
-    start = occurrence.local_start if occurrence else event.local_start()
-    end = occurrence.local_end if occurrence else start + event.duration()
+    start, end = event.local_times(occurrence)
     last_day = (end - datetime.timedelta(days=1)).date() if event.all_day else end.date()
     return {"event": event, "start": start, "end": end, "last_day": last_day}
 
@@ -68,9 +73,4 @@ def contact_block(paper):
 
 @register.simple_tag
 def events_url():
-    return index_path(EventIndexPage, "/events/")
-
-
-@register.simple_tag
-def branches_url():
-    return index_path(BranchIndexPage, "/branches/")
+    return events_path()

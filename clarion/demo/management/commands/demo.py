@@ -11,7 +11,7 @@ from clarion.core.worker import task_worker
 from clarion.demo.seeding import Seeder
 from clarion.demo.site import configure_demo_site
 from clarion.newsroom.models import Article
-from clarion.organising.models import BranchIndexPage, index_path
+from clarion.organising.models import branches_path
 
 # A small organisation: enough to fill the diary and the locator's map.
 DEMO_REGIONS = 6
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         password = self._admin(options["username"])
         locator = ""
         if gazetteer and gazetteer.postcode:
-            path = index_path(BranchIndexPage, "/branches/")
+            path = branches_path()
             locator = f"  Branches:  http://{host}{path} ({gazetteer.hint()})\n"
         self.stdout.write(
             self.style.SUCCESS(
