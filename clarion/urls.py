@@ -20,5 +20,6 @@ if settings.DEBUG:
 urlpatterns += [
     path("", include("clarion.discovery.urls")),
     path("", include("clarion.organising.urls")),
+    path("", include("clarion.membership.urls")),
     path("", include(wagtail_urls)),
 ]

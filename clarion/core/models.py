@@ -25,9 +25,15 @@ class PaperSettings(BaseSiteSetting):
     )
     tagline = models.CharField(max_length=200, blank=True)
 
-    join_url = models.CharField("join link", max_length=300, blank=True)
-    subscribe_url = models.CharField("subscribe link", max_length=300, blank=True)
-    donate_url = models.CharField("donate link", max_length=300, blank=True)
+    join_url = models.CharField(
+        "join link", max_length=300, blank=True, help_text="Empty: this site's own join form"
+    )
+    subscribe_url = models.CharField(
+        "subscribe link", max_length=300, blank=True, help_text="Empty: this site's own form"
+    )
+    donate_url = models.CharField(
+        "donate link", max_length=300, blank=True, help_text="Empty: this site's own form"
+    )
     call_to_action = models.CharField(
         max_length=300,
         blank=True,
@@ -90,6 +96,19 @@ class PaperSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "paper settings"
+
+    # The membership app's forms, used when no other address is given.
+    @property
+    def join_link(self):
+        return self.join_url or "/join/"
+
+    @property
+    def subscribe_link(self):
+        return self.subscribe_url or "/subscribe/"
+
+    @property
+    def donate_link(self):
+        return self.donate_url or "/donate/"
 
     @classmethod
     def for_site(cls, site):

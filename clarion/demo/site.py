@@ -14,9 +14,6 @@ from clarion.home.models import HomePage
 from clarion.newsroom.models import Article
 
 PAGES = [
-    ("join", "Join us", "Become a member: we will put you in touch with your nearest branch."),
-    ("subscribe", "Subscribe", "Get the paper every week, in print or online."),
-    ("donate", "Donate", "The paper takes no money from advertisers or the state."),
     ("about", "About the paper", "A weekly paper written by and for working people."),
 ]
 
@@ -24,21 +21,18 @@ PAGES = [
 def configure_demo_site():
     site = Site.objects.get(is_default_site=True)
     home = HomePage.objects.get()
-    urls = {}
     for slug, title, intro in PAGES:
         page = StandardPage.objects.child_of(home).filter(slug=slug).first()
         if page is None:
             page = StandardPage(title=title, slug=slug, intro=intro, body=f"<p>{intro}</p>")
             home.add_child(instance=page)
             page.save_revision().publish()
-        urls[slug] = page.url
     settings = PaperSettings.for_site(site)
     settings.paper_name = "The Clarion"
     settings.organisation_name = "Unity Workers' Party"
     settings.tagline = "The weekly paper of the Unity Workers' Party"
-    settings.join_url = urls["join"]
-    settings.subscribe_url = urls["subscribe"]
-    settings.donate_url = urls["donate"]
+    # Join, subscribe and donate go to the site's own forms (clarion.membership).
+    settings.join_url = settings.subscribe_url = settings.donate_url = ""
     settings.national_phone = "020 7946 0100"
     settings.text_to_join_number = "07700 900 100"
     settings.text_to_join_keyword = "JOIN"

@@ -11,7 +11,8 @@ from django.conf import settings
 
 from clarion.core.content_version import cached
 
-from .models import Branch, covers_postcode
+from .gazetteer import find_places, looks_like_postcode
+from .models import Branch, Place, covers_postcode, postcode_key
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_MILE = 1.609344
@@ -21,6 +22,16 @@ NEAREST_COUNT = 5
 class Point(NamedTuple):
     latitude: float
     longitude: float
+
+
+class Located(NamedTuple):
+    """Where a reader's text puts them: a point (with the postcode key when found by
+    postcode), or several places to choose from, or nothing."""
+
+    point: Point | None = None
+    postcode: str | None = None
+    place: Place | None = None
+    choices: list = []
 
 
 class Nearby(NamedTuple):
@@ -70,3 +81,24 @@ def nearest_branches(point, postcode=None, count=NEAREST_COUNT):
         for _far, km, pk, covers in chosen
         if pk in branches
     ]
+
+
+def locate(query):
+    """A postcode or town name, as a reader typed it, to a point. Several towns of that
+    name (or names starting so) come back as `choices` to ask which."""
+    places = find_places(query)
+    if not places:
+        return Located()
+    by_postcode = is_postcode_match(query, places[0])
+    if by_postcode or len(places) == 1:
+        place = places[0]
+        postcode = postcode_key(query) if by_postcode else None
+        return Located(Point(place.latitude, place.longitude), postcode, place)
+    return Located(choices=places)
+
+
+def is_postcode_match(query, place):
+    """Whether the place was found by its postcode (the whole of it, or its first part)."""
+    key = postcode_key(query)
+    found_by_code = bool(place.postal_code_key) and key.startswith(place.postal_code_key)
+    return looks_like_postcode(key) and found_by_code

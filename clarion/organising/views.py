@@ -12,9 +12,8 @@ from django.utils import timezone
 from clarion.core.pagination import paginate
 from clarion.newsroom.models import Topic
 
-from .gazetteer import find_places, looks_like_postcode
-from .locator import Point, nearest_branches
-from .models import Branch, Event, EventKind, Occurrence, Organiser, Region, postcode_key
+from .locator import Point, locate, nearest_branches
+from .models import Branch, Event, EventKind, Occurrence, Organiser, Region
 from .structured_data import event_structured_data
 
 EVENT_NEXT_DATES = 8
@@ -197,20 +196,15 @@ def branch_locator(request, page):
         if point is None:
             message = "Your location could not be read. Type your postcode or town instead."
     elif query:
-        places = find_places(query)
-        by_postcode = bool(places) and is_postcode_match(query, places[0])
-        if not places:
+        found = locate(query)
+        point, postcode, choices = found.point, found.postcode, found.choices
+        if found.place:
+            context["place"] = found.place
+        elif not choices:
             message = (
                 f"We could not find “{query}”. Check the postcode, or type the name of your "
                 "town or village."
             )
-        elif by_postcode or len(places) == 1:
-            place = places[0]
-            point = Point(place.latitude, place.longitude)
-            context["place"] = place
-            postcode = postcode_key(query) if by_postcode else None
-        else:
-            choices = places  # several towns of that name, or names starting so: ask which
     if point is not None:
         nearby = nearest_branches(point, postcode)
         meetings = next_meetings([n.branch.pk for n in nearby])
@@ -220,13 +214,6 @@ def branch_locator(request, page):
     if not (query or point or message):
         context["regions"] = regions_with_branch_counts()
     return TemplateResponse(request, "organising/branch_locator.html", context)
-
-
-def is_postcode_match(query, place):
-    """Whether the place was found by its postcode (the whole of it, or its first part)."""
-    key = postcode_key(query)
-    found_by_code = bool(place.postal_code_key) and key.startswith(place.postal_code_key)
-    return looks_like_postcode(key) and found_by_code
 
 
 def read_point(latitude, longitude):

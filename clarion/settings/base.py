@@ -3,6 +3,8 @@ the environment, under the conventional names (DATABASE_URL, SECRET_KEY, …).""
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .environment import (
     database_from_url,
     env_bool,
@@ -30,6 +32,7 @@ INSTALLED_APPS = [
     "clarion.home",
     "clarion.discovery",
     "clarion.organising",
+    "clarion.membership",
     "clarion.demo",
     "clarion.delivery",
     "wagtail.contrib.frontend_cache",
@@ -47,6 +50,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -65,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "clarion.membership.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clarion.core.middleware.ContentSecurityPolicyMiddleware",
@@ -246,6 +253,33 @@ WAGTAILFRONTENDCACHE = (
     if CLARION_PURGE_URL
     else {}
 )
+
+# Membership, subscriptions and donations (clarion.membership).
+# Payments: "offline" (bank transfer or standing order with a reference; nothing to set up)
+# or "stripe" (Stripe Checkout; needs both Stripe keys).
+CLARION_PAYMENT_PROVIDER = env_choice("CLARION_PAYMENT_PROVIDER", "offline", ("offline", "stripe"))
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+# Text-to-join: the SMS gateway's auth token; when set, unsigned or badly signed requests to
+# /webhooks/sms/ are refused (the X-Twilio-Signature scheme most gateways share).
+CLARION_SMS_WEBHOOK_SECRET = env_str("CLARION_SMS_WEBHOOK_SECRET")
+# Public forms (join, subscribe, donate, text-to-join): submissions per address per hour.
+CLARION_FORM_RATE_LIMIT = env_int("CLARION_FORM_RATE_LIMIT", 10)
+CLARION_FORM_MAX_BYTES = 20_000  # a form body larger than this is refused unread
+# Behind a proxy, the request header holding the reader's address (e.g. HTTP_X_REAL_IP).
+CLARION_CLIENT_IP_HEADER = env_str("CLARION_CLIENT_IP_HEADER")
+# Staff sign-in: failed attempts per account, and per address, in 15 minutes before a wait.
+CLARION_LOGIN_ATTEMPTS = env_int("CLARION_LOGIN_ATTEMPTS", 5)
+WAGTAILADMIN_USER_LOGIN_FORM = "clarion.core.staff_login.ThrottledLoginForm"
+# Two-factor login (TOTP) for every account that can see personal data; "off" only to try
+# the demo without an authenticator app.
+CLARION_TWO_FACTOR = env_bool("CLARION_TWO_FACTOR", True)
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+if CLARION_PAYMENT_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "CLARION_PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET "
+        "(the webhook's signing secret, whsec_…) from the Stripe dashboard."
+    )
 
 LOGGING = {
     "version": 1,

@@ -28,3 +28,16 @@ if not SECURE_HSTS_PRELOAD:
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# The CSRF token reaches the admin's scripts in the page, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# A password-reset link works for an hour, not Django's three days.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+if not CLARION_TWO_FACTOR:  # noqa: F405
+    raise ImproperlyConfigured(
+        "CLARION_TWO_FACTOR=off is only for trying the demo: accounts that can see members' "
+        "personal data must use two-factor login. Remove CLARION_TWO_FACTOR from the "
+        "environment."
+    )

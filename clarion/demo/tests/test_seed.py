@@ -1,14 +1,18 @@
 """The generated paper must be a valid Wagtail tree that renders, and seeding must resume."""
 
+import csv
 import io
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from wagtail.models import Page
 
 from clarion.editions.models import EditionPage, EditionSection
+from clarion.membership.models import JoinRequest, Person
+from clarion.membership.tests.two_factor import complete_set_up
 from clarion.newsroom.models import Article, ArticleAuthor, Topic
 from clarion.organising.gazetteer import find_places
 from clarion.organising.models import Branch, Event, Organiser, Region
@@ -79,6 +83,10 @@ def test_demo_without_serving_prints_a_working_login(client):
     assert "Username:  admin" in text
     assert get_user_model().objects.get(username="admin").is_superuser
     assert client.login(username="admin", password=password)
+    # the admin can see members' personal data: it sets up two-factor login first, as told
+    assert "set up an authenticator app" in text
+    assert client.get("/admin/")["Location"].startswith(reverse("clarion_two_factor_set_up"))
+    assert complete_set_up(client).status_code == 302
     assert client.get("/admin/").status_code == 200
     # the demo paper has its calls to action and contacts filled in
     home = client.get("/").content.decode()
@@ -97,6 +105,18 @@ def test_demo_without_serving_prints_a_working_login(client):
     assert find_places(postcode)
     for path in ["/events/", "/branches/", Branch.objects.first().get_absolute_url()]:
         assert client.get(path).status_code == 200, path
+    # people joined the demo branches, and two organisers' logins show access by place
+    assert Person.objects.count() == 300 and JoinRequest.objects.count() == 300
+    branch = Branch.objects.order_by("pk").first()
+    secretary = text.split("Staff:     secretary / ")[1].split()[0]
+    assert f"(sees only {branch.name}'s people)" in text
+    client.logout()
+    assert client.login(username="secretary", password=secretary)
+    assert complete_set_up(client).status_code == 302
+    inbox = client.get(reverse("membership_join_requests:index") + "?export=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(inbox.streaming_content).decode())))
+    assert rows, "the secretary sees their branch's join requests"
+    assert {row["Branch"] for row in rows} == {branch.name}, rows[0]
 
 
 def test_demo_refuses_a_malformed_address():

@@ -121,7 +121,7 @@ def test_a_town_name_shared_by_two_places_asks_which(client, branches):
     )
     page = soup(get_ok(client, "/branches/?q=newport"))
     assert "Which did you mean?" in text(page)
-    assert sorted(text(a) for a in page.select("h2 + ul a")) == [
+    assert sorted(text(a) for a in page.select("main h2 + ul a")) == [
         "Newport, Shropshire (TF10)",
         "Newport, Wales (NP20)",
     ]

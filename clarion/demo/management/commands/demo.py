@@ -2,12 +2,14 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
 from clarion.core.worker import task_worker
+from clarion.demo.membership import demo_organisers, seed_membership
 from clarion.demo.seeding import Seeder
 from clarion.demo.site import configure_demo_site
 from clarion.newsroom.models import Article
@@ -17,6 +19,7 @@ from clarion.organising.models import branches_path
 DEMO_REGIONS = 6
 DEMO_BRANCHES = 24
 DEMO_EVENTS = 200
+DEMO_PEOPLE = 300  # who joined those branches: the organisers' inbox has something in it
 
 
 class Command(BaseCommand):
@@ -47,6 +50,7 @@ class Command(BaseCommand):
             events=DEMO_EVENTS,
         )
         configure_demo_site()
+        seed_membership(people=DEMO_PEOPLE)
         if Article.objects.count() != before:
             self.stdout.write("Indexing the demo content for search…")
             call_command("update_index", verbosity=0)
@@ -56,6 +60,10 @@ class Command(BaseCommand):
         site.hostname, site.port = hostname, port
         site.save()  # save(), not update(): Wagtail drops its cached site root paths on save
         password = self._admin(options["username"])
+        organisers = "".join(
+            f"  Staff:     {username} / {secret} (sees only {place}'s people)\n"
+            for username, secret, place in demo_organisers()
+        )
         locator = ""
         if gazetteer and gazetteer.postcode:
             path = branches_path()
@@ -68,6 +76,8 @@ class Command(BaseCommand):
                 f"  Admin:     http://{host}/admin/\n"
                 f"  Username:  {options['username']}\n"
                 f"  Password:  {password}\n"
+                f"{two_factor_note()}"
+                f"{organisers}"
             )
         )
         if options["no_serve"]:
@@ -85,6 +95,16 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         return password
+
+
+def two_factor_note():
+    """What signing in to the admin will ask for besides the password."""
+    if settings.CLARION_TWO_FACTOR:
+        return (
+            "  Signing in asks you to set up an authenticator app (two-factor login); to try "
+            "the demo without one, run it with CLARION_TWO_FACTOR=off.\n"
+        )
+    return "  Two-factor login is off (CLARION_TWO_FACTOR=off): for trying the demo only.\n"
 
 
 def parse_addrport(addrport):

@@ -1,0 +1,46 @@
+"""Counting attempts per address or account in the cache: public forms, text-to-join and
+staff sign-in are limited with it. Shared across processes when the cache is Redis; per
+process with the local-memory cache. Keys are hashed, so no address is stored as typed."""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_address(request):
+    """The reader's address: REMOTE_ADDR, or the header a trusted proxy sets
+    (CLARION_CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP behind nginx)."""
+    header = settings.CLARION_CLIENT_IP_HEADER
+    forwarded = request.META.get(header, "") if header else ""
+    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+def _key(scope, subject, window):
+    digest = hashlib.blake2b(
+        f"{scope}:{subject}".encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16
+    ).hexdigest()
+    return f"ratelimit:{scope}:{digest}:{int(time.time() // window)}"
+
+
+def attempt(scope, subject, limit, window):
+    """Counts one attempt; True while there have been at most `limit` in this window."""
+    key = _key(scope, subject, window)
+    if cache.add(key, 1, window):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, window)
+        count = 1
+    return count <= limit
+
+
+def attempts(scope, subject, window):
+    """How many attempts this window, without counting one."""
+    return cache.get(_key(scope, subject, window), 0)
+
+
+def forget(scope, subject, window):
+    cache.delete(_key(scope, subject, window))

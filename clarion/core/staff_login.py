@@ -1,0 +1,67 @@
+"""Staff sign-in: a limit on failed attempts, per account and per address.
+
+After CLARION_LOGIN_ATTEMPTS failed sign-ins to one account, or from one address, within 15
+minutes, the admin's sign-in form refuses further tries, even with the right password,
+until the 15 minutes are over, so a password cannot be guessed by trying many. A successful
+sign-in clears its account's count (the address's count stays: one address trying many
+accounts is still limited). Counted in the cache (clarion.core.ratelimit), shared across
+processes when the cache is Redis. Used as Wagtail's login form
+(WAGTAILADMIN_USER_LOGIN_FORM)."""
+
+import logging
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy
+from wagtail.admin.forms.auth import LoginForm
+
+from .ratelimit import attempt, attempts, client_address, forget
+
+WINDOW = 15 * 60
+ACCOUNT, ADDRESS = "login-account", "login-address"
+
+logger = logging.getLogger(__name__)
+
+
+def account_key(username):
+    """The same count however the name is typed (Admin, admin, ' admin')."""
+    return username.strip().casefold()
+
+
+class ThrottledLoginForm(LoginForm):
+    error_messages = {
+        **LoginForm.error_messages,
+        "too_many_attempts": gettext_lazy(
+            "Too many failed sign-ins for this account or from this address: "
+            "try again in 15 minutes."
+        ),
+    }
+
+    def counted(self):
+        """(scope, subject) of each count this attempt goes into."""
+        username = self.cleaned_data.get("username") or ""
+        subjects = [(ACCOUNT, account_key(username))]
+        address = client_address(self.request) if self.request is not None else ""
+        if address:
+            subjects.append((ADDRESS, address))
+        return subjects
+
+    def clean(self):
+        if not (self.cleaned_data.get("username") and self.cleaned_data.get("password")):
+            return super().clean()  # a field is missing: its own error says so
+        limit = settings.CLARION_LOGIN_ATTEMPTS
+        subjects = self.counted()
+        if any(attempts(scope, subject, WINDOW) >= limit for scope, subject in subjects):
+            # Refused before the password is checked: a right guess now tells nothing.
+            logger.warning("Staff sign-in refused after %d failed attempts", limit)
+            raise forms.ValidationError(
+                self.error_messages["too_many_attempts"], code="too_many_attempts"
+            )
+        try:
+            cleaned_data = super().clean()
+        except forms.ValidationError:
+            for scope, subject in subjects:
+                attempt(scope, subject, limit, WINDOW)
+            raise
+        forget(*subjects[0], WINDOW)
+        return cleaned_data

@@ -1,0 +1,95 @@
+"""A real SMTP server (aiosmtpd) for the tests that send mail."""
+
+import email
+import email.policy
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from clarion.organising.tests.factories import (
+    BranchFactory,
+    OrganiserFactory,
+    PlaceFactory,
+    RegionFactory,
+)
+
+SECRETARY = "secretary@northtown.example"  # the Northtown branch's organiser
+
+
+class Inbox:
+    """What the server received, as parsed messages."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message.envelope_recipients = list(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        return [m for m in self.messages if address in m.envelope_recipients]
+
+    @staticmethod
+    def body(message):
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Mail goes to a real SMTP server on a local port for the test."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def places(db):
+    """Two branches in the North, the places around them, and two towns of one name."""
+    north = RegionFactory(name="North")
+    branches = {
+        "Northtown": BranchFactory(name="Northtown", region=north, latitude=53.48, longitude=-2.24),
+        "Eastholme": BranchFactory(name="Eastholme", region=north, latitude=53.48, longitude=-1.8),
+    }
+    OrganiserFactory(
+        name="Branch Secretary", email=SECRETARY, region=None, branch=branches["Northtown"]
+    )
+    # A postcode in a village near Northtown, the town itself, and one near Eastholme.
+    PlaceFactory(postal_code="XD1 2AB", name="Millbrook", latitude=53.49, longitude=-2.27)
+    PlaceFactory(postal_code="XD1", name="Millbrook", latitude=53.49, longitude=-2.27)
+    PlaceFactory(postal_code="XD5", name="Northtown", latitude=53.48, longitude=-2.24)
+    PlaceFactory(postal_code="HX1 1AA", name="Halifax", latitude=53.72, longitude=-1.86)
+    PlaceFactory(postal_code="XD9", name="Newton upon Sea", latitude=53.47, longitude=-1.82)
+    # A surname that starts a town's name is not taken for the town.
+    PlaceFactory(postal_code="XD7", name="Smithfield", latitude=53.47, longitude=-1.81)
+    # Two towns of one name.
+    PlaceFactory(
+        postal_code="NP1 1AA", name="Newport", admin_name="Wales", latitude=51.58, longitude=-3.0
+    )
+    PlaceFactory(
+        postal_code="TF1 1AA",
+        name="Newport",
+        admin_name="Shropshire",
+        latitude=52.77,
+        longitude=-2.38,
+    )
+    return branches

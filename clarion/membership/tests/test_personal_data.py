@@ -1,0 +1,164 @@
+"""One person's data: exported whole (admin action and command), or erased so that nothing
+about them is left anywhere in the database."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from clarion.membership.models import AuditEntry, Donation, Person
+from clarion.organising.tests.factories import BranchFactory, PlaceFactory
+
+from .factories import DonationFactory, SubscriptionFactory, staff_user
+from .two_factor import sign_in_verified
+
+pytestmark = pytest.mark.django_db
+
+DETAILS = {
+    "name": "Wilhelmina Froggatt",
+    "email": "wilhelmina.froggatt@example.org",
+    "phone": "07700 900777",
+    "where": "QQ9 9QQ",
+    "message": "My cousin Ermintrude told me about you",
+}
+
+
+@pytest.fixture
+def person(client, django_capture_on_commit_callbacks):
+    """Someone who joined through the form, subscribed and pledged, and whose record an
+    organiser has opened and changed — so the data has reached every table it can."""
+    branch = BranchFactory(name="Quayside", latitude=55.0, longitude=-1.6)
+    PlaceFactory(postal_code="QQ9", name="Quayside", latitude=55.0, longitude=-1.6)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/join/", {**DETAILS, "consent": "on", "website": ""})
+    assert response.status_code == 302
+    person = Person.objects.get()
+    person.postal_address = "1 Froggatt Terrace, Quayside"
+    person.save()
+    SubscriptionFactory(person=person)
+    DonationFactory(person=person, amount=15)
+    organiser = staff_user("organiser", "Branch secretaries", "branch", branch=branch)
+    sign_in_verified(client, organiser)
+    join_request = person.join_requests.get()
+    response = client.post(
+        f"/admin/membership/join-requests/edit/{join_request.pk}/",
+        {"status": "contacted", "notes": "Spoke to Wilhelmina on the phone", "branch": branch.pk},
+    )
+    assert response.status_code == 302
+    client.post(
+        f"/admin/membership/people/edit/{person.pk}/",
+        {
+            "name": DETAILS["name"],
+            "email": DETAILS["email"],
+            "phone": DETAILS["phone"],
+            "postcode": "QQ9 9QQ",
+            "town": "Quayside",
+            "postal_address": person.postal_address,
+            "branch": branch.pk,
+            "member_since": "",
+        },
+    )
+    client.logout()
+    return Person.objects.get()
+
+
+def needles():
+    return [
+        "Wilhelmina",
+        "Froggatt",
+        "wilhelmina.froggatt@example.org",
+        "900777",
+        "QQ9 9QQ",
+        "Ermintrude",
+    ]
+
+
+def database_rows_mentioning(words):
+    """(table, word) for every row of every table whose text holds one of the words."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT * FROM {quoted}")
+            for row in cursor.fetchall():
+                text = " ".join(str(value) for value in row if value is not None)
+                found += [(table, word) for word in words if word in text]
+    return found
+
+
+def test_the_data_export_holds_everything_about_them(client, person):
+    national = staff_user("national", "National membership staff", "national")
+    sign_in_verified(client, national)
+    response = client.get(f"/admin/membership/people/export-data/{person.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="person-{person.pk}.json"'
+    data = json.loads(response.content)
+    assert (data["name"], data["email"], data["phone"], data["branch"]) == (
+        DETAILS["name"],
+        DETAILS["email"],
+        DETAILS["phone"],
+        "Quayside",
+    )
+    records = data["records"]
+    assert records["join_requests"][0]["message"] == DETAILS["message"]
+    assert records["join_requests"][0]["status"] == "contacted"
+    assert records["subscriptions"][0]["kind"] == "print"
+    assert records["donations"][0]["amount"] == "15.00"
+    assert records["consents"][0]["wording_version"] == 1
+    assert records["consents"][0]["purpose"] == "Joining"
+    assert AuditEntry.objects.filter(
+        action="exported", record_type="person", record_id=str(person.pk), user=national
+    ).exists()
+
+
+def test_the_export_command_writes_the_same_data(person, tmp_path):
+    target = tmp_path / "person.json"
+    call_command("export_person", DETAILS["email"], output=str(target))
+    data = json.loads(target.read_text())
+    assert data["name"] == DETAILS["name"]
+    assert data["records"]["join_requests"][0]["notes"] == "Spoke to Wilhelmina on the phone"
+    entry = AuditEntry.objects.filter(action="exported").latest("at")
+    assert entry.user is None and entry.actor.startswith("command line")
+
+
+def test_erasure_in_the_admin_leaves_no_personal_data_in_the_database(client, person):
+    assert database_rows_mentioning(needles())  # the data was there to find
+    national = staff_user("national", "National membership staff", "national")
+    sign_in_verified(client, national)
+    confirm = client.get(f"/admin/membership/people/erase/{person.pk}/")
+    assert confirm.status_code == 200
+    assert Person.objects.filter(pk=person.pk).exists()  # asking erases nothing
+    response = client.post(f"/admin/membership/people/erase/{person.pk}/")
+    assert response.status_code == 302
+
+    assert database_rows_mentioning(needles()) == []
+    assert not Person.objects.filter(pk=person.pk).exists()
+    donation = Donation.objects.get()
+    assert donation.person is None and str(donation.amount) == "15.00"  # the accounts add up
+    assert AuditEntry.objects.filter(
+        action="erased", record_id=str(person.pk), user=national
+    ).exists()
+
+
+def test_erasure_by_command_leaves_no_personal_data(person):
+    call_command("erase_person", str(person.pk), yes=True)
+    assert database_rows_mentioning(needles()) == []
+    assert AuditEntry.objects.filter(action="erased", record_id=str(person.pk)).exists()
+
+
+def test_a_branch_secretary_cannot_erase(client, person):
+    secretary = staff_user("sec2", "Branch secretaries", "branch", branch=person.branch)
+    sign_in_verified(client, secretary)
+    assert client.post(f"/admin/membership/people/erase/{person.pk}/").status_code == 404
+    assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_commands_say_clearly_when_they_cannot_find_one_person(person):
+    with pytest.raises(CommandError, match="No person number 999"):
+        call_command("erase_person", "999", yes=True)
+    Person.objects.create(name="Twin", email=DETAILS["email"].upper())
+    with pytest.raises(CommandError, match="2 people have"):
+        call_command("export_person", DETAILS["email"])
+    assert Person.objects.count() == 2

@@ -1,0 +1,11 @@
+"""The Membership menu in the admin (admin_views.py), and two-factor login's pages."""
+
+from wagtail import hooks
+
+from . import two_factor  # noqa: F401  (registers its admin URLs)
+from .admin_views import MembershipGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_membership():
+    return MembershipGroup()
