@@ -29,6 +29,17 @@ def new_reference(prefix):
     return f"{prefix}-{code[:4]}-{code[4:]}"
 
 
+class MembershipRecord(models.Model):
+    """Every membership model: kept out of Wagtail's reference index, whose "usage" pages
+    would otherwise show, to anyone who may edit a branch, how many people are in it — and
+    whose upkeep would queue a task for every save of a person's record."""
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        abstract = True
+
+
 class VisibleQuerySet(models.QuerySet):
     """Records of people: `visible_to(user)` keeps those the user's role and place allow."""
 
@@ -46,7 +57,7 @@ class PersonQuerySet(VisibleQuerySet):
         return self.filter(member_since__isnull=False)
 
 
-class Person(models.Model):
+class Person(MembershipRecord):
     """Someone who joined, subscribed or gave. Kept as little as the work needs: a name and
     a way to reach them, where they live to the postcode, and their branch."""
 
@@ -103,7 +114,7 @@ class Person(models.Model):
         return self.member_since is not None
 
 
-class ConsentWording(models.Model):
+class ConsentWording(MembershipRecord):
     """One version of the words a person agreed to. Never changed: new words, new version."""
 
     class Purpose(models.TextChoices):
@@ -140,7 +151,7 @@ class ConsentWording(models.Model):
         return cls.objects.create(purpose=purpose, version=version, text=text, digest=digest)
 
 
-class Consent(models.Model):
+class Consent(MembershipRecord):
     """That a person agreed to a wording, when, and how."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
@@ -156,7 +167,7 @@ class Consent(models.Model):
         return f"Consent {self.pk}"
 
 
-class JoinRequest(models.Model):
+class JoinRequest(MembershipRecord):
     """Someone asked to join; their branch's organisers follow it up."""
 
     class Status(models.TextChoices):
@@ -199,7 +210,7 @@ class JoinRequest(models.Model):
             self.person.save(update_fields=["member_since", "region", "updated_at"])
 
 
-class Payable(models.Model):
+class Payable(MembershipRecord):
     """What a person pays for through a payment provider: found again by its reference."""
 
     class Frequency(models.TextChoices):
@@ -294,7 +305,7 @@ class Donation(Payable):
         return f"Donation {self.reference}"
 
 
-class ProviderEvent(models.Model):
+class ProviderEvent(MembershipRecord):
     """A payment provider's notification already acted on: a repeat changes nothing."""
 
     provider = models.CharField(max_length=20)
@@ -312,7 +323,7 @@ class ProviderEvent(models.Model):
         return f"{self.provider} {self.event_id}"
 
 
-class MembershipGoal(models.Model):
+class MembershipGoal(MembershipRecord):
     """A membership drive's target: national (no region) or a region's minimum."""
 
     region = models.OneToOneField(
@@ -344,7 +355,7 @@ class MembershipGoal(models.Model):
                 raise ValidationError("There is already a national goal: change that one.")
 
 
-class StaffAccess(models.Model):
+class StaffAccess(MembershipRecord):
     """Whose personal data a member of staff may see: their branch's, their region's, or
     everyone's. Staff without one see no one, whatever else they may do."""
 
@@ -393,7 +404,7 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("The audit log is not changed once written.")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(MembershipRecord):
     """Who looked at, exported, changed or erased personal data, and when. Rows are only
     ever added: the model refuses changes and deletions, and the admin offers none. It
     names records by number, never by the person's details, so it survives an erasure."""
