@@ -2,6 +2,7 @@
 staff sign-in are limited with it. Shared across processes when the cache is Redis; per
 process with the local-memory cache. Keys are hashed, so no address is stored as typed."""
 
+import contextlib
 import hashlib
 import time
 
@@ -11,10 +12,13 @@ from django.core.cache import cache
 
 def client_address(request):
     """The reader's address: REMOTE_ADDR, or the header a trusted proxy sets
-    (CLARION_CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP behind nginx)."""
+    (CLARION_CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP behind nginx). Of a list such as
+    X-Forwarded-For the last entry is taken: the one our proxy added. Earlier entries are
+    whatever the client sent, so taking them would let anyone pick a fresh address for
+    every try."""
     header = settings.CLARION_CLIENT_IP_HEADER
     forwarded = request.META.get(header, "") if header else ""
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
 
 
 def _key(scope, subject, window):
@@ -35,6 +39,12 @@ def attempt(scope, subject, limit, window):
         cache.add(key, 1, window)
         count = 1
     return count <= limit
+
+
+def give_back(scope, subject, window):
+    """Uncounts one attempt counted by `attempt` (one that turned out not to count)."""
+    with contextlib.suppress(ValueError):  # expired meanwhile
+        cache.decr(_key(scope, subject, window))
 
 
 def attempts(scope, subject, window):

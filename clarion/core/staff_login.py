@@ -3,7 +3,7 @@
 After CLARION_LOGIN_ATTEMPTS failed sign-ins to one account, or from one address, within 15
 minutes, the admin's sign-in form refuses further tries, even with the right password,
 until the 15 minutes are over, so a password cannot be guessed by trying many. A successful
-sign-in clears its account's count (the address's count stays: one address trying many
+sign-in clears its account's count (the address's failures stay: one address trying many
 accounts is still limited). Counted in the cache (clarion.core.ratelimit), shared across
 processes when the cache is Redis. Used as Wagtail's login form
 (WAGTAILADMIN_USER_LOGIN_FORM)."""
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms.auth import LoginForm
 
-from .ratelimit import attempt, attempts, client_address, forget
+from .ratelimit import attempt, client_address, forget, give_back
 
 WINDOW = 15 * 60
 ACCOUNT, ADDRESS = "login-account", "login-address"
@@ -51,17 +51,17 @@ class ThrottledLoginForm(LoginForm):
             return super().clean()  # a field is missing: its own error says so
         limit = settings.CLARION_LOGIN_ATTEMPTS
         subjects = self.counted()
-        if any(attempts(scope, subject, WINDOW) >= limit for scope, subject in subjects):
-            # Refused before the password is checked: a right guess now tells nothing.
+        # Counted before the password is checked, in one atomic step per count, so many
+        # tries sent at once cannot all get past the limit; refused before the check, so a
+        # right guess over the limit tells nothing.
+        allowed = [attempt(scope, subject, limit, WINDOW) for scope, subject in subjects]
+        if not all(allowed):
             logger.warning("Staff sign-in refused after %d failed attempts", limit)
             raise forms.ValidationError(
                 self.error_messages["too_many_attempts"], code="too_many_attempts"
             )
-        try:
-            cleaned_data = super().clean()
-        except forms.ValidationError:
-            for scope, subject in subjects:
-                attempt(scope, subject, limit, WINDOW)
-            raise
+        cleaned_data = super().clean()  # a wrong password raises, and its tries stay counted
         forget(*subjects[0], WINDOW)
+        for scope, subject in subjects[1:]:
+            give_back(scope, subject, WINDOW)  # a success does not count against the address
         return cleaned_data

@@ -18,6 +18,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -55,6 +56,15 @@ def spreadsheet_safe(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def export_value(item, accessor):
+    """A column of the CSV export; empty where the record has no person (a donation kept
+    in the accounts after its giver was erased)."""
+    head, _, rest = accessor.partition(".")
+    if rest and getattr(item, head, None) is None:
+        return ""
+    return multigetattr(item, accessor)
+
+
 def visible(model, user):
     return model._default_manager.visible_to(user)
 
@@ -76,6 +86,9 @@ class ScopedIndexView(generic.IndexView):
 
     def get_base_queryset(self):
         return visible(self.model, self.request.user)
+
+    def to_row_dict(self, item):
+        return {field: export_value(item, field) for field in self.list_export}
 
     def preprocess_field_value(self, field, value, export_format):
         return spreadsheet_safe(super().preprocess_field_value(field, value, export_format))
@@ -222,6 +235,7 @@ class ScopedModelForm(WagtailAdminModelForm):
                 self.fields["branch"].required = True
             elif kind == "region":
                 self.fields["branch"].queryset = Branch.objects.filter(region_id=place)
+                self.fields["branch"].required = True  # without one, the region is not kept
         if "region" in self.fields and scope and scope[0] != "national":
             del self.fields["region"]  # follows the branch
 
@@ -324,7 +338,11 @@ class PersonViewSet(PersonalDataViewSet):
             raise Http404
         person = get_object_or_404(visible(Person, request.user), pk=pk)
         if request.method == "POST":
-            erase_person(person, request.user)
+            try:
+                erase_person(person, request.user)
+            except payments.PaymentsNotStopped as problem:
+                messages.error(request, f"{problem} Nothing was erased: try again later.")
+                return redirect(self.get_url_name("inspect"), pk)
             messages.success(request, f"Person {pk} and everything about them was erased.")
             return redirect(self.get_url_name("index"))
         context = {"person": person, "summary": export_person(person)["records"]}
@@ -481,6 +499,19 @@ class SuperuserOnlyPolicy(ModelPermissionPolicy):
         return user.is_active and user.is_superuser
 
 
+class NotAddedHerePolicy(ModelPermissionPolicy):
+    """Join requests, subscriptions and donations come from the public forms (a person
+    and their consent with each); the admin changes them but does not add them."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return super().user_has_any_permission(user, [a for a in actions if a != "add"])
+
+
+for model in (JoinRequest, Subscription, Donation):
+    register_permission_policy(model, NotAddedHerePolicy(model))
 register_permission_policy(AuditEntry, ReadOnlyPolicy(AuditEntry))
 register_permission_policy(StaffAccess, SuperuserOnlyPolicy(StaffAccess))
 

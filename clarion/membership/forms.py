@@ -76,8 +76,8 @@ class JoinForm(PublicForm):
         self.places = {place.pk: place for place in places}
         if places:
             self.fields["place"].choices = [(place.pk, describe_place(place)) for place in places]
-        else:
-            self.fields["place"].widget = forms.HiddenInput()
+        else:  # a choice sent back from an earlier page, for a name changed since, is ignored
+            del self.fields["place"]
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])

@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -143,12 +143,20 @@ class ConsentWording(MembershipRecord):
         """The stored version of these words, made the next version if they are new."""
         text = text.strip()
         digest = hashlib.sha256(text.encode()).hexdigest()
-        found = cls.objects.filter(purpose=purpose, digest=digest).first()
-        if found:
-            return found
-        last = cls.objects.filter(purpose=purpose).aggregate(models.Max("version"))
-        version = (last["version__max"] or 0) + 1
-        return cls.objects.create(purpose=purpose, version=version, text=text, digest=digest)
+        for _try in range(3):
+            found = cls.objects.filter(purpose=purpose, digest=digest).first()
+            if found:
+                return found
+            last = cls.objects.filter(purpose=purpose).aggregate(models.Max("version"))
+            version = (last["version__max"] or 0) + 1
+            try:
+                with transaction.atomic():  # a savepoint: the person's transaction goes on
+                    return cls.objects.create(
+                        purpose=purpose, version=version, text=text, digest=digest
+                    )
+            except IntegrityError:
+                continue  # another form stored these words, or took the number, just now
+        raise IntegrityError(f"Could not store a new version of the {purpose} wording")
 
 
 class Consent(MembershipRecord):
@@ -189,6 +197,7 @@ class JoinRequest(MembershipRecord):
     notes = models.TextField("organisers' notes", blank=True)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     organisers_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = VisibleQuerySet.as_manager()
@@ -208,6 +217,13 @@ class JoinRequest(MembershipRecord):
         if self.status == self.Status.MEMBER and self.person.member_since is None:
             self.person.member_since = timezone.localdate()
             self.person.save(update_fields=["member_since", "region", "updated_at"])
+
+    @property
+    def organisers_due(self):
+        """Whether the organisers should be told: once an email address is confirmed, or
+        straight away when there is only a phone number."""
+        person = self.person
+        return not person.email or person.email_confirmed_at is not None
 
 
 class Payable(MembershipRecord):

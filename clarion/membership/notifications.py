@@ -19,10 +19,10 @@ def base_url(request):
 def join_received(join_request, request):
     """A new request: ask an email address to confirm itself first; tell the organisers
     now when there is only a phone number (nothing to confirm)."""
-    if join_request.person.email:
-        enqueue(tasks.send_join_confirmation, join_request.pk, base_url(request))
-    else:
+    if join_request.organisers_due:
         enqueue(tasks.tell_organisers, join_request.pk, base_url(request))
+    else:
+        enqueue(tasks.send_join_confirmation, join_request.pk, base_url(request))
 
 
 def email_confirmed(join_request, request):

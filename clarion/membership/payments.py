@@ -160,6 +160,45 @@ def record_payment(payable):
     payable.save()
 
 
+class PaymentsNotStopped(Exception):
+    """A regular card payment could not be cancelled at Stripe: the message says which and
+    why, and names no one."""
+
+
+def stop_card_payments(person):
+    """Cancels at Stripe every regular card payment the person still makes (subscriptions
+    and pledges), so that someone erased is not charged again. Returns the payables
+    stopped; raises PaymentsNotStopped, having changed nothing here, if Stripe cannot be
+    told. A bank standing order can only be stopped by the person's bank."""
+    running = [
+        payable
+        for records in (person.subscriptions, person.donations)
+        for payable in records.filter(method=Payable.Method.CARD).exclude(status="cancelled")
+        if payable.is_regular and payable.provider_reference.startswith("sub_")
+    ]
+    if running and not settings.STRIPE_SECRET_KEY:
+        raise PaymentsNotStopped(
+            f"{running[0].reference} is paid by card through Stripe, and STRIPE_SECRET_KEY is "
+            "not set, so its payments cannot be cancelled from here."
+        )
+    for payable in running:
+        try:
+            stripe.Subscription.cancel(
+                payable.provider_reference, api_key=settings.STRIPE_SECRET_KEY
+            )
+        except stripe.InvalidRequestError as error:
+            if error.code != "resource_missing":  # missing: Stripe ended it already
+                raise PaymentsNotStopped(stripe_problem(payable, error)) from None
+        except stripe.StripeError as error:
+            raise PaymentsNotStopped(stripe_problem(payable, error)) from None
+    return running
+
+
+def stripe_problem(payable, error):
+    why = getattr(error, "user_message", None) or type(error).__name__
+    return f"Stripe could not cancel the card payments of {payable.reference}: {why}."
+
+
 # Stripe webhooks ----------------------------------------------------------------------------
 
 

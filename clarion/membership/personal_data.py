@@ -7,7 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from wagtail.models import ModelLogEntry
 
-from . import audit
+from . import audit, payments
 from .models import AuditEntry, Consent, Donation, JoinRequest, Person, Subscription
 
 # What is kept of a person and each kind of record: exported whole, and listed in the
@@ -67,11 +67,18 @@ def export_person(person):
     return data
 
 
-@transaction.atomic
 def erase_person(person, user=None):
-    """Deletes the person and every record of them. Donations stay for the accounts, with no
-    link to anyone. The admin's own change log for these records goes too; the audit log
-    keeps one line saying that person number N was erased, and by whom."""
+    """Deletes the person and every record of them. Their regular card payments are
+    cancelled at Stripe first (PaymentsNotStopped, and nothing erased, if that fails).
+    Donations stay for the accounts, with no link to anyone or to Stripe's customer
+    record. The admin's own change log for these records goes too; the audit log keeps one
+    line saying that person number N was erased, and by whom."""
+    stopped = payments.stop_card_payments(person)
+    with transaction.atomic():
+        return erase_records(person, user, stopped)
+
+
+def erase_records(person, user, stopped):
     pk = person.pk
     owned = {
         Person: [pk],
@@ -86,7 +93,9 @@ def erase_person(person, user=None):
                 content_type=ContentType.objects.get_for_model(model),
                 object_id__in=[str(i) for i in ids],
             ).delete()
-    Donation.objects.filter(person=person).update(person=None)
+    stopped_donations = [payable.pk for payable in stopped if isinstance(payable, Donation)]
+    Donation.objects.filter(pk__in=stopped_donations).update(status=Donation.Status.CANCELLED)
+    Donation.objects.filter(person=person).update(person=None, provider_reference="")
     person.delete()
     audit.record(user, AuditEntry.Action.ERASED, "person", pk)
     return pk

@@ -11,7 +11,8 @@ gateway sends back as a text.
 When CLARION_SMS_WEBHOOK_SECRET is set, every request must carry the gateway's signature
 (`X-Twilio-Signature`: base64 of HMAC-SHA1, keyed with the secret, of the full URL followed
 by each posted name and value, sorted by name); anything else is refused, with nothing
-stored. Texts are limited per sender number, and, when requests are not signed, per
+stored. Without a secret, production settings turn the webhook off (404) and development
+takes unsigned texts. Texts are limited per sender number, and, when requests are not signed, per
 address: a signed request's address is the gateway's, shared by every sender."""
 
 import base64
@@ -91,6 +92,13 @@ def text_to_join(request):
         return twiml(None, status=413)
 
     secret = settings.CLARION_SMS_WEBHOOK_SECRET
+    if not secret and not settings.CLARION_SMS_ACCEPT_UNSIGNED:
+        logger.warning("Text-to-join is off: CLARION_SMS_WEBHOOK_SECRET is not set")
+        return HttpResponse(
+            "Text-to-join is off: set CLARION_SMS_WEBHOOK_SECRET to the gateway's auth token.",
+            status=404,
+            content_type="text/plain",
+        )
     if secret and not signature_valid(request, secret):
         logger.warning("Text-to-join: a request without a valid signature was refused")
         return HttpResponse(

@@ -2,6 +2,7 @@
 details, so the task queue's table holds none."""
 
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -19,9 +20,19 @@ from .models import JoinRequest, MembershipSettings
 logger = logging.getLogger(__name__)
 
 
-def send(subject, template, context, recipients):
+class MailNotSent(Exception):
+    """The mail server did not take a message. Says what for, by record number, and never
+    to whom: the task queue keeps a failed task's traceback, and an erasure must not leave
+    an address behind in it."""
+
+
+def send(subject, template, context, recipients, about):
     body = render_to_string(template, context)
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+    try:
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+    except (smtplib.SMTPException, OSError) as error:
+        # `from None`: the original error, which names the addresses, is not kept with it.
+        raise MailNotSent(f"{about}: not sent ({type(error).__name__})") from None
 
 
 def paper_for_site():
@@ -40,12 +51,16 @@ def send_join_confirmation(join_request_id, base_url):
     )
     if join_request is None or not join_request.person.email:
         return  # erased, or the address removed, since
+    if join_request.confirmation_sent_at or join_request.person.email_confirmed_at:
+        return  # sent already (a retry found it waiting), or confirmed meanwhile
     person = join_request.person
     paper, _options = paper_for_site()
     link = base_url + reverse("membership:confirm_email", args=[confirmation_token(person)])
     context = {"person": person, "branch": person.branch, "link": link, "paper": paper}
     subject = f"Please confirm your email address — {paper.organisation_name or paper.paper_name}"
-    send(subject, "membership/email/confirm_join.txt", context, [person.email])
+    about = f"Confirmation for join request {join_request.pk}"
+    send(subject, "membership/email/confirm_join.txt", context, [person.email], about)
+    JoinRequest.objects.filter(pk=join_request.pk).update(confirmation_sent_at=timezone.now())
 
 
 def organiser_addresses(person, options):
@@ -75,8 +90,8 @@ def tell_organisers(join_request_id, base_url):
             .filter(pk=join_request_id, organisers_told_at__isnull=True)
             .first()
         )
-        if join_request is None:
-            return  # told already, or erased
+        if join_request is None or not join_request.organisers_due:
+            return  # told already, or erased; or the email address not confirmed yet
         person = join_request.person
         paper, options = paper_for_site()
         recipients = organiser_addresses(person, options)
@@ -95,6 +110,7 @@ def tell_organisers(join_request_id, base_url):
             "membership/email/tell_organisers.txt",
             context,
             recipients,
+            f"Organisers' notice of join request {join_request.pk}",
         )
         join_request.organisers_told_at = timezone.now()
         join_request.save(update_fields=["organisers_told_at"])

@@ -1,6 +1,7 @@
 """Joining: the form, its thank-you page and the link that confirms an email address."""
 
 import hashlib
+import unicodedata
 
 from django.core import signing
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from clarion.organising.locator import Located, Point, locate
+from clarion.organising.models import postcode_key
 
 from . import notifications
 from .drive import drive_progress
@@ -25,6 +27,8 @@ THANKS_SALT = "clarion.membership.join-thanks"
 CONFIRM_SALT = "clarion.membership.confirm-email"
 THANKS_MAX_AGE = 60 * 60 * 24
 CONFIRM_MAX_AGE = 60 * 60 * 24 * 30
+POSTCODE_MAX = Person._meta.get_field("postcode").max_length
+TOWN_MAX = Person._meta.get_field("town").max_length
 
 
 @never_cache
@@ -44,7 +48,7 @@ def join(request):
     def make_form(data=None):
         nonlocal located
         if data is not None:  # several places of the name typed: the form asks which
-            located = locate(" ".join(data.get("where", "").split())[:100])
+            located = locate(typed_place(data.get("where", "")))
         return JoinForm(data, places=located.choices, **form_options)
 
     def on_valid(form):
@@ -58,12 +62,15 @@ def join(request):
                 return TemplateResponse(request, template, context, status=400)
             point = Point(place.latitude, place.longitude)
         data = form.cleaned_data
+        where = data["where"]
+        if postcode and len(where) > POSTCODE_MAX:  # a postcode with more typed after it
+            where = leading_postcode(where, place)
         person_fields = {
             "name": data["name"],
             "email": data["email"],
             "phone": data["phone"],
-            "postcode": data["where"] if postcode else "",
-            "town": place.name if place else ("" if postcode else data["where"]),
+            "postcode": where if postcode else "",
+            "town": (place.name if place else ("" if postcode else where))[:TOWN_MAX],
             "branch": nearest_branch(point, postcode),
         }
         join_request = file_join_request(
@@ -78,6 +85,22 @@ def join(request):
         return redirect(f"{reverse('membership:join_thanks')}?r={token}")
 
     return handle_form(request, template, "join", make_form, context, on_valid)
+
+
+def typed_place(text):
+    """The postcode or town as the locator should read it; nothing for text the form will
+    refuse anyway (a NUL cannot even be sent to PostgreSQL)."""
+    text = " ".join(text.split())[: JoinForm.base_fields["where"].max_length]
+    return "" if any(unicodedata.category(char) == "Cc" for char in text) else text
+
+
+def leading_postcode(text, place):
+    """The postcode at the start of `text` ('XD1 2AB' of 'XD1 2AB Flat 12, …'), or the
+    place's own postal code when the start is not it."""
+    start = " ".join(text.split()[:2])
+    if len(start) <= POSTCODE_MAX and postcode_key(start).startswith(place.postal_code_key):
+        return start
+    return place.postal_code
 
 
 @never_cache

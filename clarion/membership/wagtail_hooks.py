@@ -2,7 +2,7 @@
 
 from wagtail import hooks
 
-from . import two_factor  # noqa: F401  (registers its admin URLs)
+from . import admin_actions, two_factor  # noqa: F401  (register their actions, admin URLs)
 from .admin_views import MembershipGroup
 
 

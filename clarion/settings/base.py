@@ -263,6 +263,9 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 # Text-to-join: the SMS gateway's auth token; when set, unsigned or badly signed requests to
 # /webhooks/sms/ are refused (the X-Twilio-Signature scheme most gateways share).
 CLARION_SMS_WEBHOOK_SECRET = env_str("CLARION_SMS_WEBHOOK_SECRET")
+# Without a secret, anyone could file join requests in any number's name: production
+# turns text-to-join off until the secret is set (development takes unsigned texts).
+CLARION_SMS_ACCEPT_UNSIGNED = True
 # Public forms (join, subscribe, donate, text-to-join): submissions per address per hour.
 CLARION_FORM_RATE_LIMIT = env_int("CLARION_FORM_RATE_LIMIT", 10)
 CLARION_FORM_MAX_BYTES = 20_000  # a form body larger than this is refused unread

@@ -33,6 +33,8 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Text-to-join answers only texts signed with CLARION_SMS_WEBHOOK_SECRET.
+CLARION_SMS_ACCEPT_UNSIGNED = False
 # A password-reset link works for an hour, not Django's three days.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 if not CLARION_TWO_FACTOR:  # noqa: F405

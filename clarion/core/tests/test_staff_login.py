@@ -127,6 +127,26 @@ def test_behind_a_proxy_the_address_comes_from_its_header(client, chief):
     assert signed_in(allowed)
 
 
+@override_settings(CLARION_LOGIN_ATTEMPTS=2, CLARION_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR")
+def test_an_address_a_client_makes_up_is_not_a_fresh_start(client, chief):
+    """X-Forwarded-For's first entries are whatever the client sent; the proxy's own entry,
+    the last, is the one counted."""
+    for n in range(2):
+        client.post(
+            LOGIN,
+            {"username": "chief", "password": f"guess {n}"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 192.0.2.77",
+        )
+    made_up = client.post(
+        LOGIN,
+        {"username": "someone-else", "password": "x"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.99, 192.0.2.77",
+    )
+    assert TOO_MANY in message(made_up)
+
+
 # Passwords ------------------------------------------------------------------------------------
 
 

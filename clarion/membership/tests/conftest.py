@@ -1,10 +1,17 @@
-"""A real SMTP server (aiosmtpd) for the tests that send mail."""
+"""A real SMTP server (aiosmtpd) for the tests that send mail, and a local stand-in for
+Stripe's API for those that take card payments (Stripe itself cannot, and must not, be
+reached from the test machines)."""
 
 import email
 import email.policy
+import json
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 import pytest
+import stripe
 from aiosmtpd.controller import Controller
 
 from clarion.organising.tests.factories import (
@@ -15,6 +22,7 @@ from clarion.organising.tests.factories import (
 )
 
 SECRETARY = "secretary@northtown.example"  # the Northtown branch's organiser
+WEBHOOK_SECRET = "whsec_test_only_not_a_real_secret"
 
 
 class Inbox:
@@ -22,6 +30,13 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.refusing = False  # True: every recipient is refused, as for an unknown mailbox
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refusing:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -93,3 +108,51 @@ def places(db):
         longitude=-2.38,
     )
     return branches
+
+
+class FakeStripe(BaseHTTPRequestHandler):
+    """Answers as Stripe would (`server.answer`: status and JSON), and remembers each
+    request: creating Checkout sessions (POST), cancelling subscriptions (DELETE)."""
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode()
+        self.server.received.append((self.path, parse_qs(body), dict(self.headers)))
+        status, answer = self.server.answer
+        payload = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_DELETE = do_POST
+
+    def log_message(self, *args):
+        pass
+
+
+SESSION = {
+    "id": "cs_test_a1b2",
+    "object": "checkout.session",
+    "url": "https://checkout.stripe.com/c/pay/cs_test_a1b2",
+}
+
+
+@pytest.fixture
+def stripe_api(settings, monkeypatch):
+    """Stripe takes payments, and its API is the local stand-in."""
+    settings.CLARION_PAYMENT_PROVIDER = "stripe"
+    settings.STRIPE_SECRET_KEY = "sk_test_only_not_a_real_key"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeStripe)
+    server.received, server.answer = [], (200, SESSION)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    monkeypatch.setattr(stripe, "api_base", f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.setattr(stripe, "max_network_retries", 0)
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

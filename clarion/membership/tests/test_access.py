@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from clarion.membership.models import AuditEntry, Donation, JoinRequest, Person, Subscription
 from clarion.organising.tests.factories import BranchFactory, RegionFactory
@@ -276,3 +277,46 @@ def test_national_staff_record_a_bank_payment_and_organisers_cannot(client, worl
     donation.refresh_from_db()
     assert (donation.status, donation.payments_received) == ("active", 1)  # a monthly pledge
     assert AuditEntry.objects.filter(action="changed", detail="payment received").exists()
+
+
+@pytest.mark.parametrize("model", [JoinRequest, Subscription, Donation], ids=lambda m: m.__name__)
+def test_records_that_come_from_the_public_forms_are_not_added_in_the_admin(client, world, model):
+    sign_in_verified(client, world["users"]["superuser"])
+    prefix = PREFIXES[model]
+    assert client.get(prefix + "new/").status_code in (302, 403)
+    assert f'href="{prefix}new/"' not in client.get(prefix).content.decode()
+    before = model.objects.count()
+    client.post(prefix + "new/", {"status": "new"})
+    assert model.objects.count() == before
+
+
+def test_a_regional_organiser_files_a_person_under_one_of_their_branches(client, world):
+    sign_in_verified(client, world["users"]["regional"])
+    details = {"name": "New Person", "email": "new@example.org", "phone": "", "postcode": ""}
+    missing = client.post("/admin/membership/people/new/", {**details, "town": "", "branch": ""})
+    assert missing.status_code == 200 and not Person.objects.filter(name="New Person").exists()
+    added = client.post(
+        "/admin/membership/people/new/",
+        {**details, "town": "", "branch": world["branches"]["eastholme"].pk},
+    )
+    assert added.status_code == 302
+    assert Person.objects.get(name="New Person").region.name == "North"
+
+
+def test_the_site_history_report_shows_no_membership_changes(client, world):
+    """Wagtail's report shows its change log to anyone with a permission on the model,
+    whatever their area; membership keeps to its own audit log."""
+    southerner = world["people"]["southville"]
+    sign_in_verified(client, world["users"]["national"])
+    response = client.post(
+        f"/admin/membership/people/edit/{southerner.pk}/",
+        {"name": "Person Ofsouthville", "email": "southville@example.org", "phone": "",
+         "postcode": "", "town": "Elsewhere", "postal_address": "",
+         "branch": world["branches"]["southville"].pk, "member_since": ""},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="changed", record_id=str(southerner.pk)).exists()
+    secretary = sign_in_verified(Client(), world["users"]["secretary"])
+    report = secretary.get("/admin/reports/site-history/")
+    assert report.status_code == 200
+    assert f"Person {southerner.pk}" not in report.content.decode()

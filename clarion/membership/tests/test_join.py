@@ -2,9 +2,13 @@
 the consent kept with its words, a confirmation email (double opt-in) and, once confirmed,
 an email to the branch's organisers — through a real SMTP server."""
 
+import io
 import re
+from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from clarion.membership.models import (
     Consent,
@@ -105,6 +109,44 @@ def test_joining_assigns_the_nearest_branch_and_keeps_the_consent(
     assert len(smtp_server.to("secretary@northtown.example")) == 1
 
 
+def test_mail_held_back_by_the_mail_server_goes_later_and_names_no_one(
+    client, places, smtp_server, django_capture_on_commit_callbacks
+):
+    smtp_server.refusing = True
+    with django_capture_on_commit_callbacks() as callbacks:
+        post_join(client, django_capture_on_commit_callbacks)
+    request = JoinRequest.objects.get()
+    assert smtp_server.messages == [] and request.confirmation_sent_at is None
+    # the failed task's record (kept by the task queue) holds no address
+    [enqueued] = callbacks
+    result = enqueued()  # the confirmation task, run now as the worker would
+    assert result.status == "FAILED"
+    failure = " ".join(error.traceback for error in result.errors)
+    assert "MailNotSent" in failure and f"join request {request.pk}" in failure
+    assert "ada@example.org" not in failure
+
+    smtp_server.refusing = False
+    call_command("send_join_mail", stdout=io.StringIO())  # too soon: it may still be queued
+    assert smtp_server.messages == []
+    JoinRequest.objects.update(received_at=timezone.now() - timedelta(minutes=20))
+    out = io.StringIO()
+    call_command("send_join_mail", stdout=out)
+    assert "Queued 1 confirmation(s) and 0 organisers' notice(s)" in out.getvalue()
+    assert len(smtp_server.to("ada@example.org")) == 1
+    call_command("send_join_mail", stdout=io.StringIO())  # sent: never twice
+    assert len(smtp_server.to("ada@example.org")) == 1
+
+    # confirmed while the organisers' mail server is down: their notice goes later too
+    smtp_server.refusing = True
+    Person.objects.update(email_confirmed_at=timezone.now())
+    call_command("send_join_mail", stdout=io.StringIO())
+    assert JoinRequest.objects.get().organisers_told_at is None
+    smtp_server.refusing = False
+    call_command("send_join_mail", stdout=io.StringIO())
+    assert len(smtp_server.to("secretary@northtown.example")) == 1
+    assert JoinRequest.objects.get().organisers_told_at is not None
+
+
 def test_phone_only_join_tells_the_organisers_at_once(
     client, places, smtp_server, django_capture_on_commit_callbacks
 ):
@@ -176,6 +218,37 @@ def test_bad_input_says_what_to_change_and_keeps_what_was_typed(
     assert page.select_one("input[name=where]")["value"] == "XD1 2AB"
     assert "Saturdays" in text(page.select_one("textarea[name=message]"))
     assert Person.objects.count() == JoinRequest.objects.count() == Consent.objects.count() == 0
+
+
+def test_a_nul_in_the_place_is_refused_on_the_form(
+    client, places, django_capture_on_commit_callbacks
+):
+    response = post_join(client, django_capture_on_commit_callbacks, where="XD1\x00 2AB")
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in text(soup(response).select_one("#id_where_error"))
+    assert Person.objects.count() == 0
+
+
+def test_a_postcode_with_an_address_after_it_still_joins(
+    client, places, django_capture_on_commit_callbacks
+):
+    where = "XD1 2AB Flat 12, The Long Street Name, Millbrook"
+    response = post_join(client, django_capture_on_commit_callbacks, where=where)
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert (person.postcode, person.town, person.branch) == (
+        "XD1 2AB",
+        "Millbrook",
+        places["Northtown"],
+    )
+
+
+def test_a_place_chosen_on_an_earlier_page_is_ignored_when_the_name_has_changed(
+    client, places, django_capture_on_commit_callbacks
+):
+    response = post_join(client, django_capture_on_commit_callbacks, place="999999")
+    assert response.status_code == 302
+    assert Person.objects.get().branch == places["Northtown"]
 
 
 def test_a_filled_in_honeypot_stores_nothing(client, places, django_capture_on_commit_callbacks):

@@ -7,12 +7,9 @@ points there), and webhooks are signed here with a test secret, as Stripe signs 
 import hashlib
 import hmac
 import json
-import threading
 import time
 from datetime import date
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 import pytest
 import stripe
@@ -30,12 +27,11 @@ from clarion.membership.models import (
     Subscription,
 )
 
-from .conftest import free_port
+from .conftest import SESSION, WEBHOOK_SECRET, free_port
 from .factories import DonationFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 
-WEBHOOK_SECRET = "whsec_test_only_not_a_real_secret"
 CONSENT = "on"
 
 
@@ -284,50 +280,6 @@ def test_reference_typed_in_lower_case_is_found(client):
 
 
 # Stripe Checkout -------------------------------------------------------------------------
-
-
-class FakeStripe(BaseHTTPRequestHandler):
-    """Answers POST /v1/checkout/sessions as Stripe would, and remembers what it was sent."""
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append((self.path, parse_qs(body.decode()), dict(self.headers)))
-        status, answer = self.server.answer
-        payload = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
-
-
-SESSION = {
-    "id": "cs_test_a1b2",
-    "object": "checkout.session",
-    "url": "https://checkout.stripe.com/c/pay/cs_test_a1b2",
-}
-
-
-@pytest.fixture
-def stripe_api(settings, monkeypatch):
-    """Stripe takes payments, and its API is the local stand-in."""
-    settings.CLARION_PAYMENT_PROVIDER = "stripe"
-    settings.STRIPE_SECRET_KEY = "sk_test_only_not_a_real_key"
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeStripe)
-    server.received, server.answer = [], (200, SESSION)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    monkeypatch.setattr(stripe, "api_base", f"http://127.0.0.1:{server.server_port}")
-    monkeypatch.setattr(stripe, "max_network_retries", 0)
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_card_donation_goes_to_stripe_checkout(client, stripe_api):

@@ -1,6 +1,8 @@
 """One person's data: exported whole (admin action and command), or erased so that nothing
 about them is left anywhere in the database."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -162,3 +164,68 @@ def test_commands_say_clearly_when_they_cannot_find_one_person(person):
     with pytest.raises(CommandError, match="2 people have"):
         call_command("export_person", DETAILS["email"])
     assert Person.objects.count() == 2
+
+
+# Card payments that would outlive the person -------------------------------------------------
+
+CANCELLED = {"id": "sub_test_9z", "object": "subscription", "status": "canceled"}
+
+
+@pytest.fixture
+def card_payer(person):
+    """The person also pays by card through Stripe: a monthly pledge and a yearly
+    subscription, both running as Stripe subscriptions."""
+    pledge = DonationFactory(
+        person=person,
+        method="card",
+        frequency="monthly",
+        status="active",
+        provider_reference="sub_test_9z",
+    )
+    SubscriptionFactory(
+        person=person,
+        method="card",
+        frequency="yearly",
+        status="active",
+        provider_reference="sub_test_8y",
+    )
+    return pledge
+
+
+def test_erasure_cancels_their_card_payments_at_stripe(client, person, card_payer, stripe_api):
+    stripe_api.answer = (200, CANCELLED)
+    call_command("erase_person", str(person.pk), yes=True)
+    cancelled = sorted(
+        path for path, _sent, headers in stripe_api.received if path.startswith("/v1/subscr")
+    )
+    assert cancelled == ["/v1/subscriptions/sub_test_8y", "/v1/subscriptions/sub_test_9z"]
+    pledge = Donation.objects.get(pk=card_payer.pk)
+    # kept for the accounts, with no way back to the person or to Stripe's customer record
+    assert (pledge.person, pledge.status, pledge.provider_reference) == (None, "cancelled", "")
+    assert database_rows_mentioning(needles()) == []
+
+
+def test_erasure_stops_with_nothing_erased_when_stripe_cannot_be_told(
+    client, person, card_payer, stripe_api
+):
+    stripe_api.answer = (500, {"error": {"type": "api_error", "message": "Try again later."}})
+    national = staff_user("national", "National membership staff", "national")
+    sign_in_verified(client, national)
+    response = client.post(f"/admin/membership/people/erase/{person.pk}/", follow=True)
+    page = response.content.decode()
+    assert "Stripe could not cancel the card payments of" in page
+    assert "Nothing was erased" in page
+    assert Person.objects.filter(pk=person.pk).exists()
+    assert Donation.objects.get(pk=card_payer.pk).person == person
+    assert not AuditEntry.objects.filter(action="erased").exists()
+    with pytest.raises(CommandError, match="Nothing was erased"):
+        call_command("erase_person", str(person.pk), yes=True)
+
+
+def test_donations_given_by_someone_erased_still_export(client, person):
+    call_command("erase_person", str(person.pk), yes=True)
+    national = staff_user("national", "National membership staff", "national")
+    sign_in_verified(client, national)
+    export = client.get("/admin/membership/donations/?export=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert [(row["Amount"], row["Name"]) for row in rows] == [("15.00", "")], rows

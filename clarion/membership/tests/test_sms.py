@@ -197,6 +197,16 @@ def test_without_a_secret_texts_are_accepted_unsigned(client, settings, places):
     assert JoinRequest.objects.get().person.branch == places["Northtown"]
 
 
+def test_production_takes_no_unsigned_texts(client, settings, places):
+    """Production settings turn text-to-join off until the gateway's secret is set."""
+    settings.CLARION_SMS_WEBHOOK_SECRET = ""
+    settings.CLARION_SMS_ACCEPT_UNSIGNED = False
+    response = send(client, "JOIN Ann Smith XD1 2AB")
+    assert response.status_code == 404
+    assert "set CLARION_SMS_WEBHOOK_SECRET" in response.content.decode()
+    assert stored_nothing()
+
+
 def test_the_url_is_checked_with_and_without_its_default_port(client, settings, places):
     settings.CLARION_SMS_WEBHOOK_SECRET = SECRET
     response = send(

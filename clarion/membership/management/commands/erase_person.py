@@ -3,6 +3,7 @@ stay in the accounts, with no link to anyone. Written to the audit log by number
 
 from django.core.management.base import BaseCommand, CommandError
 
+from clarion.membership.payments import PaymentsNotStopped
 from clarion.membership.personal_data import erase_person, export_person
 
 from ._people import find_person
@@ -26,5 +27,8 @@ class Command(BaseCommand):
             answer = input("Erase them and all of this? This cannot be undone. [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
                 raise CommandError("Nothing was erased.")
-        number = erase_person(person)
+        try:
+            number = erase_person(person)
+        except PaymentsNotStopped as problem:
+            raise CommandError(f"{problem} Nothing was erased.") from None
         self.stdout.write(self.style.SUCCESS(f"Person {number} was erased."))
