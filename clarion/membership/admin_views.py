@@ -6,6 +6,7 @@ outside their area is a 404 — and each look or export written to the audit log
 import django_filters
 from django import forms
 from django.db import transaction
+from django.db.models import Q
 from django.forms import modelform_factory
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -83,9 +84,10 @@ class ScopedIndexView(generic.IndexView):
     """The list: only visible records; CSV export only (no formulas); logged."""
 
     FORMATS = ("csv",)
+    select_related = ()  # what the columns show of other tables, fetched with each row
 
     def get_base_queryset(self):
-        return visible(self.model, self.request.user)
+        return visible(self.model, self.request.user).select_related(*self.select_related)
 
     def to_row_dict(self, item):
         return {field: export_value(item, field) for field in self.list_export}
@@ -176,6 +178,7 @@ class PersonInspectView(ScopedInspectView):
         person = self.object
         user = self.request.user
         context.update(
+            same_contact=same_contact(person, user),
             join_requests=person.join_requests.all(),
             subscriptions=person.subscriptions.all(),
             donations=person.donations.all(),
@@ -185,6 +188,20 @@ class PersonInspectView(ScopedInspectView):
             erase_url_name="membership_people:erase",
         )
         return context
+
+
+def same_contact(person, user):
+    """Others (that the user may see) with this person's email address or phone number:
+    each form a person sends files a new record, and a request for their data or its
+    erasure covers every one of them."""
+    match = Q()
+    if person.email:
+        match |= Q(email__iexact=person.email)
+    if person.phone:
+        match |= Q(phone=person.phone)
+    if not match:
+        return Person.objects.none()
+    return visible(Person, user).filter(match).exclude(pk=person.pk).order_by("pk")
 
 
 class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
@@ -208,6 +225,11 @@ class PersonalDataViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     search_backend_name = None  # the database, on the limited queryset: never an index
+    list_select_related = ("person__branch",)
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(select_related=self.list_select_related, **kwargs)
+
     export_headings = {
         "pk": "Id",
         **{f"person.{field}": field.replace("_", " ").capitalize() for field in PERSON_FIELDS},
@@ -295,6 +317,7 @@ class JoinRequestForm(ScopedModelForm):
 class PersonViewSet(PersonalDataViewSet):
     model = Person
     form_class = PersonForm
+    list_select_related = ("branch", "region")
     icon = "user"
     menu_label = "People"
     url_prefix = "membership/people"

@@ -81,8 +81,12 @@ class StripeCheckoutProvider(PaymentProvider):
     def start(self, payable, request):
         page = request.build_absolute_uri(payment_url(payable))
         try:
+            # One Checkout page per payable for Stripe's idempotency window (24 hours), so
+            # paying in two tabs, or after turning back, cannot charge twice.
             session = stripe.checkout.Session.create(
-                api_key=settings.STRIPE_SECRET_KEY, **checkout_params(payable, page)
+                api_key=settings.STRIPE_SECRET_KEY,
+                idempotency_key=f"checkout-{payable.reference}",
+                **checkout_params(payable, page),
             )
         except stripe.StripeError:
             # The payable stays saved and pending: the problem page offers to try again.

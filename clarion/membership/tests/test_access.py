@@ -7,7 +7,9 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from clarion.membership.models import AuditEntry, Donation, JoinRequest, Person, Subscription
 from clarion.organising.tests.factories import BranchFactory, RegionFactory
@@ -36,6 +38,7 @@ PREFIXES = {
     Subscription: "/admin/membership/subscriptions/",
     Donation: "/admin/membership/donations/",
 }
+LIST_QUERIES = 30  # a page of the inbox, with its audit entry and the admin's menus
 # Who sees the people of which place.
 SEES = {
     "superuser": {"middleton", "eastholme", "southville", "nowhere"},
@@ -320,3 +323,21 @@ def test_the_site_history_report_shows_no_membership_changes(client, world):
     report = secretary.get("/admin/reports/site-history/")
     assert report.status_code == 200
     assert f"Person {southerner.pk}" not in report.content.decode()
+
+
+@pytest.mark.parametrize("prefix", list(PREFIXES.values()))
+def test_a_list_costs_the_same_queries_however_long(client, world, prefix):
+    """The inbox's query budget does not grow with the number of records listed."""
+    sign_in_verified(client, world["users"]["national"])
+    counts = []
+    for size in (5, 20):
+        for n in range(size):
+            person = PersonFactory(email=f"more-{n}-{size}@example.org")
+            JoinRequestFactory(person=person)
+            SubscriptionFactory(person=person)
+            DonationFactory(person=person)
+        client.get(prefix)  # the first look after a change also reads the content version
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(prefix).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= LIST_QUERIES, counts

@@ -297,6 +297,8 @@ def test_card_donation_goes_to_stripe_checkout(client, stripe_api):
     (path, sent, headers) = stripe_api.received[0]
     assert path == "/v1/checkout/sessions"
     assert headers["Authorization"] == "Bearer sk_test_only_not_a_real_key"
+    # one Checkout page per donation: a second tab or a second try cannot charge twice
+    assert headers["Idempotency-Key"] == f"checkout-{donation.reference}"
     assert sent["mode"] == ["payment"]
     assert sent["client_reference_id"] == [donation.reference]
     assert sent["line_items[0][price_data][unit_amount]"] == ["2500"]

@@ -229,3 +229,13 @@ def test_donations_given_by_someone_erased_still_export(client, person):
     export = client.get("/admin/membership/donations/?export=csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert [(row["Amount"], row["Name"]) for row in rows] == [("15.00", "")], rows
+
+
+def test_their_page_lists_the_other_records_with_their_email(client, person):
+    again = Person.objects.create(name="W. Froggatt", email=DETAILS["email"].upper())
+    stranger = Person.objects.create(name="Someone Else", email="else@example.org")
+    national = staff_user("national", "National membership staff", "national")
+    sign_in_verified(client, national)
+    page = client.get(f"/admin/membership/people/inspect/{person.pk}/").content.decode()
+    assert f"/admin/membership/people/inspect/{again.pk}/" in page
+    assert f"/admin/membership/people/inspect/{stranger.pk}/" not in page
