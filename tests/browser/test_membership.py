@@ -3,10 +3,7 @@ membership drive, the form filled in by keyboard and mouse with and without Java
 mistakes shown beside the fields, the way from the subscribe and donate forms to the page
 that says how to pay, an accessibility audit of each, and nothing loaded from other hosts."""
 
-import email
-import email.policy
 import re
-import socket
 from types import SimpleNamespace
 
 import pytest
@@ -90,37 +87,10 @@ def browser(membership, browser):
 @pytest.fixture
 def inbox(settings):
     """A real SMTP server on a local port: the mail the forms send arrives in its list."""
-    from aiosmtpd.controller import Controller
+    from clarion.membership.tests.smtp import smtp_inbox
 
-    class Inbox:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-            message.envelope_recipients = list(envelope.rcpt_tos)
-            self.messages.append(message)
-            return "250 Message accepted for delivery"
-
-        def to(self, address):
-            return [m for m in self.messages if address in m.envelope_recipients]
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    received = Inbox()
-    controller = Controller(received, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    try:
+    with smtp_inbox(settings) as received:
         yield received
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

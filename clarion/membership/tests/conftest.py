@@ -2,18 +2,15 @@
 Stripe's API for those that take card payments (Stripe itself cannot, and must not, be
 reached from the test machines)."""
 
-import email
-import email.policy
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
 import stripe
-from aiosmtpd.controller import Controller
 
+from clarion.membership.tests.smtp import smtp_inbox
 from clarion.organising.tests.factories import (
     BranchFactory,
     OrganiserFactory,
@@ -25,56 +22,11 @@ SECRETARY = "secretary@northtown.example"  # the Northtown branch's organiser
 WEBHOOK_SECRET = "whsec_test_only_not_a_real_secret"
 
 
-class Inbox:
-    """What the server received, as parsed messages."""
-
-    def __init__(self):
-        self.messages = []
-        self.refusing = False  # True: every recipient is refused, as for an unknown mailbox
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refusing:
-            return "550 5.1.1 No such mailbox here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        message.envelope_recipients = list(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    def to(self, address):
-        return [m for m in self.messages if address in m.envelope_recipients]
-
-    @staticmethod
-    def body(message):
-        return message.get_body(preferencelist=("plain",)).get_content()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server(settings):
     """Mail goes to a real SMTP server on a local port for the test."""
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    try:
+    with smtp_inbox(settings) as inbox:
         yield inbox
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -27,8 +27,9 @@ from clarion.membership.models import (
     Subscription,
 )
 
-from .conftest import SESSION, WEBHOOK_SECRET, free_port
+from .conftest import SESSION, WEBHOOK_SECRET
 from .factories import DonationFactory, SubscriptionFactory
+from .smtp import free_port
 
 pytestmark = pytest.mark.django_db
 
