@@ -147,6 +147,49 @@ def test_an_address_a_client_makes_up_is_not_a_fresh_start(client, chief):
     assert TOO_MANY in message(made_up)
 
 
+@override_settings(CLARION_LOGIN_ATTEMPTS=2)
+def test_a_proxy_on_this_machine_is_trusted_for_the_readers_address(client, chief):
+    """nginx on the same machine sets X-Real-IP (docs/deploy/nginx.conf): without it every
+    reader would share the proxy's address, and one guesser would lock everyone out."""
+    for n in range(2):
+        client.post(
+            LOGIN,
+            {"username": f"nobody-{n}", "password": "x"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_REAL_IP="192.0.2.66",
+        )
+    someone_else = client.post(
+        LOGIN,
+        {"username": "chief", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_REAL_IP="192.0.2.67",
+    )
+    assert signed_in(someone_else)
+    # a client elsewhere cannot claim an address of its choosing
+    client.logout()
+    claimed = client.post(
+        LOGIN,
+        {"username": "chief", "password": "wrong"},
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_X_REAL_IP="192.0.2.67",
+    )
+    assert TOO_MANY not in message(claimed)
+    for n in range(2):
+        client.post(
+            LOGIN,
+            {"username": f"other-{n}", "password": "x"},
+            REMOTE_ADDR="203.0.113.9",
+            HTTP_X_REAL_IP=f"192.0.2.{100 + n}",
+        )
+    refused = client.post(
+        LOGIN,
+        {"username": "chief", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_X_REAL_IP="192.0.2.200",
+    )
+    assert TOO_MANY in message(refused)
+
+
 # Passwords ------------------------------------------------------------------------------------
 
 
