@@ -4,7 +4,6 @@ process with the local-memory cache. Keys are hashed, so no address is stored as
 
 import contextlib
 import hashlib
-import ipaddress
 import time
 
 from django.conf import settings
@@ -13,22 +12,13 @@ from django.core.cache import cache
 
 def client_address(request):
     """The reader's address: REMOTE_ADDR, or the header a trusted proxy sets
-    (CLARION_CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP behind nginx). A proxy on this machine
-    (a loopback REMOTE_ADDR, which no outside client can have) is trusted for X-Real-IP
-    without being told. Of a list such as X-Forwarded-For the last entry is taken: the one
-    our proxy added. Earlier entries are whatever the client sent, so taking them would let
-    anyone pick a fresh address for every try."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    header = settings.CLARION_CLIENT_IP_HEADER or ("HTTP_X_REAL_IP" if is_loopback(remote) else "")
+    (CLARION_CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP behind docs/deploy/nginx.conf). Only
+    that header, and only when named: a proxy that passes on what the client sent would
+    otherwise let anyone pick an address. Of a list such as X-Forwarded-For the last entry
+    is taken: the one our proxy added; the earlier ones are whatever the client sent."""
+    header = settings.CLARION_CLIENT_IP_HEADER
     forwarded = request.META.get(header, "") if header else ""
-    return forwarded.split(",")[-1].strip() or remote
-
-
-def is_loopback(address):
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
+    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
 
 
 def _key(scope, subject, window):

@@ -56,6 +56,10 @@ class ThrottledLoginForm(LoginForm):
         # right guess over the limit tells nothing.
         allowed = [attempt(scope, subject, limit, WINDOW) for scope, subject in subjects]
         if not all(allowed):
+            # A refused try is not a failed one: the counts it was still under get it back.
+            for (scope, subject), under in zip(subjects, allowed, strict=True):
+                if under:
+                    give_back(scope, subject, WINDOW)
             logger.warning("Staff sign-in refused after %d failed attempts", limit)
             raise forms.ValidationError(
                 self.error_messages["too_many_attempts"], code="too_many_attempts"
