@@ -3,14 +3,15 @@
 Wagtail's log entries are shown, in the site-history report, to anyone with any
 permission on the model, whatever their area: a branch secretary would see that record N
 in another region was changed, and by whom. Membership keeps its own audit log instead
-(audit.py), which only those given its 'view' permission read."""
+(audit.py), which only those given its 'view' permission read. Staff access and the
+drive's goals, which only administrators and national staff change, keep Wagtail's log."""
 
 from wagtail import hooks
 from wagtail.actions.create import CreateAction
 from wagtail.actions.delete import DeleteAction
 from wagtail.actions.edit import EditAction
 
-from .models import MembershipRecord
+from .models import Consent, JoinRequest, Payable, Person
 
 
 class UnloggedCreateAction(CreateAction):
@@ -30,5 +31,6 @@ class UnloggedDeleteAction(DeleteAction):
 
 @hooks.register("register_actions")
 def register_unlogged_actions(registry):
-    for action in (UnloggedCreateAction, UnloggedEditAction, UnloggedDeleteAction):
-        registry.register(MembershipRecord, action)
+    for model in (Person, JoinRequest, Consent, Payable):  # Payable: subscriptions, donations
+        for action in (UnloggedCreateAction, UnloggedEditAction, UnloggedDeleteAction):
+            registry.register(model, action)

@@ -183,11 +183,16 @@ class PersonInspectView(ScopedInspectView):
             subscriptions=person.subscriptions.all(),
             donations=person.donations.all(),
             consents=person.consents.select_related("wording"),
-            can_erase=user.has_perm("membership.delete_person"),
+            can_erase=may_erase(user),
             export_url_name="membership_people:export_data",
             erase_url_name="membership_people:erase",
         )
         return context
+
+
+def may_erase(user):
+    """Erasure is the one way a person is deleted: for those given 'delete' on people."""
+    return user.is_active and user.has_perm("membership.delete_person")
 
 
 def same_contact(person, user):
@@ -257,7 +262,9 @@ class ScopedModelForm(WagtailAdminModelForm):
                 self.fields["branch"].required = True
             elif kind == "region":
                 self.fields["branch"].queryset = Branch.objects.filter(region_id=place)
-                self.fields["branch"].required = True  # without one, the region is not kept
+                # A new record needs one to be in their region; an existing record of their
+                # region without a branch (its branch closed) keeps its region when saved.
+                self.fields["branch"].required = not self.instance.pk
         if "region" in self.fields and scope and scope[0] != "national":
             del self.fields["region"]  # follows the branch
 
@@ -357,7 +364,7 @@ class PersonViewSet(PersonalDataViewSet):
 
     def erase(self, request, pk):
         """Erasure on request: a confirmation page, then everything about them goes."""
-        if not self.permission_policy.user_has_permission(request.user, "delete"):
+        if not may_erase(request.user):
             raise Http404
         person = get_object_or_404(visible(Person, request.user), pk=pk)
         if request.method == "POST":
@@ -522,19 +529,29 @@ class SuperuserOnlyPolicy(ModelPermissionPolicy):
         return user.is_active and user.is_superuser
 
 
-class NotAddedHerePolicy(ModelPermissionPolicy):
-    """Join requests, subscriptions and donations come from the public forms (a person
-    and their consent with each); the admin changes them but does not add them."""
+class RefusingPolicy(ModelPermissionPolicy):
+    """The model's permissions, less some actions that no one takes in the admin."""
+
+    def __init__(self, model, refused):
+        super().__init__(model)
+        self.refused = set(refused)
 
     def user_has_permission(self, user, action):
-        return action != "add" and super().user_has_permission(user, action)
+        return action not in self.refused and super().user_has_permission(user, action)
 
     def user_has_any_permission(self, user, actions):
-        return super().user_has_any_permission(user, [a for a in actions if a != "add"])
+        allowed = [action for action in actions if action not in self.refused]
+        return super().user_has_any_permission(user, allowed)
 
 
-for model in (JoinRequest, Subscription, Donation):
-    register_permission_policy(model, NotAddedHerePolicy(model))
+# Join requests, subscriptions and donations come from the public forms, each with its
+# person and their consent: the admin changes them but does not add them. A person goes
+# only by erasure (which stops their card payments first), never by a plain delete, and
+# subscriptions and donations are cancelled, not deleted: the accounts keep them.
+register_permission_policy(Person, RefusingPolicy(Person, ["delete"]))
+register_permission_policy(JoinRequest, RefusingPolicy(JoinRequest, ["add"]))
+for model in (Subscription, Donation):
+    register_permission_policy(model, RefusingPolicy(model, ["add", "delete"]))
 register_permission_policy(AuditEntry, ReadOnlyPolicy(AuditEntry))
 register_permission_policy(StaffAccess, SuperuserOnlyPolicy(StaffAccess))
 

@@ -198,6 +198,7 @@ class JoinRequest(MembershipRecord):
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mail_retries = models.PositiveSmallIntegerField(default=0, editable=False)
     organisers_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = VisibleQuerySet.as_manager()

@@ -81,19 +81,33 @@ class StripeCheckoutProvider(PaymentProvider):
     def start(self, payable, request):
         page = request.build_absolute_uri(payment_url(payable))
         try:
-            # One Checkout page per payable for Stripe's idempotency window (24 hours), so
-            # paying in two tabs, or after turning back, cannot charge twice.
-            session = stripe.checkout.Session.create(
-                api_key=settings.STRIPE_SECRET_KEY,
-                idempotency_key=f"checkout-{payable.reference}",
-                **checkout_params(payable, page),
-            )
+            session = started_session(payable)
+            if session is not None and getattr(session, "status", None) == "complete":
+                # Paid, and Stripe's webhook is on its way: the payment page says so.
+                return HttpResponseRedirect(payment_url(payable), status=303)
+            if session is None or getattr(session, "status", None) != "open":
+                session = stripe.checkout.Session.create(
+                    api_key=settings.STRIPE_SECRET_KEY, **checkout_params(payable, page)
+                )
+                payable.provider_reference = session.id
+                payable.save(update_fields=["provider_reference"])
         except stripe.StripeError:
             # The payable stays saved and pending: the problem page offers to try again.
             logger.exception("Stripe Checkout could not start for %s", payable.reference)
             context = {"payable": payable, "amount": money(payable.amount, payable.currency)}
             return TemplateResponse(request, "membership/payment_problem.html", context, status=502)
         return HttpResponseRedirect(session.url, status=303)
+
+
+def started_session(payable):
+    """The Checkout page already started for this payable (its id is kept until Stripe's
+    webhook replaces it), so that a second tab, or a try after turning back, goes to the
+    same page and cannot pay twice; None if there is none."""
+    if not payable.provider_reference.startswith("cs_"):
+        return None
+    return stripe.checkout.Session.retrieve(
+        payable.provider_reference, api_key=settings.STRIPE_SECRET_KEY
+    )
 
 
 def checkout_params(payable, page):
@@ -170,32 +184,46 @@ class PaymentsNotStopped(Exception):
 
 
 def stop_card_payments(person):
-    """Cancels at Stripe every regular card payment the person still makes (subscriptions
-    and pledges), so that someone erased is not charged again. Returns the payables
-    stopped; raises PaymentsNotStopped, having changed nothing here, if Stripe cannot be
-    told. A bank standing order can only be stopped by the person's bank."""
-    running = [
+    """Stops at Stripe every card payment the person may still make, so that someone erased
+    is not charged again: their regular payments are cancelled, and a Checkout page still
+    open is closed. Returns the regular payables cancelled; raises PaymentsNotStopped if
+    Stripe cannot be told (what was stopped already stays stopped, and nothing here is
+    changed). A bank standing order can only be stopped by the person's bank."""
+    by_card = [
         payable
         for records in (person.subscriptions, person.donations)
         for payable in records.filter(method=Payable.Method.CARD).exclude(status="cancelled")
-        if payable.is_regular and payable.provider_reference.startswith("sub_")
     ]
-    if running and not settings.STRIPE_SECRET_KEY:
+    running = [p for p in by_card if p.is_regular and p.provider_reference.startswith("sub_")]
+    open_pages = [
+        p for p in by_card if p.status == "pending" and p.provider_reference.startswith("cs_")
+    ]
+    if (running or open_pages) and not settings.STRIPE_SECRET_KEY:
         raise PaymentsNotStopped(
-            f"{running[0].reference} is paid by card through Stripe, and STRIPE_SECRET_KEY is "
-            "not set, so its payments cannot be cancelled from here."
+            f"{(running or open_pages)[0].reference} is paid by card through Stripe, and "
+            "STRIPE_SECRET_KEY is not set, so its payments cannot be stopped from here."
         )
+    for payable in open_pages:
+        # Closed so it cannot be paid. Already paid or closed: Stripe says so (invalid
+        # request), and a subscription it started is cancelled when its webhook names a
+        # payable that is gone (checkout_completed).
+        stripe_call(payable, stripe.checkout.Session.expire, "invalid")
     for payable in running:
-        try:
-            stripe.Subscription.cancel(
-                payable.provider_reference, api_key=settings.STRIPE_SECRET_KEY
-            )
-        except stripe.InvalidRequestError as error:
-            if error.code != "resource_missing":  # missing: Stripe ended it already
-                raise PaymentsNotStopped(stripe_problem(payable, error)) from None
-        except stripe.StripeError as error:
-            raise PaymentsNotStopped(stripe_problem(payable, error)) from None
+        stripe_call(payable, stripe.Subscription.cancel, "resource_missing")
     return running
+
+
+def stripe_call(payable, method, harmless):
+    """method(payable's Stripe id); an error of the `harmless` kind (the thing is gone or
+    done already) is let pass, any other raises PaymentsNotStopped."""
+    try:
+        method(payable.provider_reference, api_key=settings.STRIPE_SECRET_KEY)
+    except stripe.InvalidRequestError as error:
+        if harmless == "invalid" or error.code == harmless:
+            return
+        raise PaymentsNotStopped(stripe_problem(payable, error)) from None
+    except stripe.StripeError as error:
+        raise PaymentsNotStopped(stripe_problem(payable, error)) from None
 
 
 def stripe_problem(payable, error):
@@ -223,6 +251,15 @@ def checkout_completed(session):
     'unpaid' and sends checkout.session.async_payment_succeeded when it is."""
     reference = session.get("client_reference_id") or ""
     payable = find_payable(reference, for_update=True)
+    orphaned = payable is None or (isinstance(payable, Donation) and payable.person_id is None)
+    if orphaned and session.get("subscription"):
+        # Its person was erased while the Checkout page was open: no regular payments.
+        stripe.Subscription.cancel(session["subscription"], api_key=settings.STRIPE_SECRET_KEY)
+        logger.warning("Stripe checkout %s: payments for %r cancelled", session["id"], reference)
+        if payable is not None:
+            payable.status = Donation.Status.CANCELLED
+            payable.save(update_fields=["status"])
+        return payable
     if payable is None:
         logger.warning(
             "Stripe checkout %s names unknown reference %r", session.get("id"), reference
@@ -295,4 +332,9 @@ def receive_stripe_event(payload, signature):
                 seen.save(update_fields=["reference"])
     except IntegrityError:
         logger.info("Stripe event %s delivered again: already acted on", event["id"])
+    except stripe.StripeError:
+        # Acting on it needed Stripe, which did not answer: nothing was kept, so Stripe's
+        # next delivery of the event tries again.
+        logger.exception("Stripe event %s: Stripe could not be reached to act on it", event["id"])
+        return 503
     return 200

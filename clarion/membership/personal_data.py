@@ -68,8 +68,8 @@ def export_person(person):
 
 
 def erase_person(person, user=None):
-    """Deletes the person and every record of them. Their regular card payments are
-    cancelled at Stripe first (PaymentsNotStopped, and nothing erased, if that fails).
+    """Deletes the person and every record of them. Their card payments are stopped at
+    Stripe first (PaymentsNotStopped, and nothing erased here, if that fails).
     Donations stay for the accounts, with no link to anyone or to Stripe's customer
     record. The admin's own change log for these records goes too; the audit log keeps one
     line saying that person number N was erased, and by whom."""

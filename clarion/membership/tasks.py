@@ -51,16 +51,23 @@ def send_join_confirmation(join_request_id, base_url):
     )
     if join_request is None or not join_request.person.email:
         return  # erased, or the address removed, since
-    if join_request.confirmation_sent_at or join_request.person.email_confirmed_at:
-        return  # sent already (a retry found it waiting), or confirmed meanwhile
+    if join_request.person.email_confirmed_at:
+        return  # confirmed meanwhile
+    # Claimed before sending, so that two workers given the same request send it once.
+    unsent = JoinRequest.objects.filter(pk=join_request.pk, confirmation_sent_at__isnull=True)
+    if not unsent.update(confirmation_sent_at=timezone.now()):
+        return  # sent already (a retry found it waiting)
     person = join_request.person
     paper, _options = paper_for_site()
     link = base_url + reverse("membership:confirm_email", args=[confirmation_token(person)])
     context = {"person": person, "branch": person.branch, "link": link, "paper": paper}
     subject = f"Please confirm your email address — {paper.organisation_name or paper.paper_name}"
     about = f"Confirmation for join request {join_request.pk}"
-    send(subject, "membership/email/confirm_join.txt", context, [person.email], about)
-    JoinRequest.objects.filter(pk=join_request.pk).update(confirmation_sent_at=timezone.now())
+    try:
+        send(subject, "membership/email/confirm_join.txt", context, [person.email], about)
+    except MailNotSent:
+        JoinRequest.objects.filter(pk=join_request.pk).update(confirmation_sent_at=None)
+        raise
 
 
 def organiser_addresses(person, options):

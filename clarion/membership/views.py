@@ -63,7 +63,7 @@ def join(request):
             point = Point(place.latitude, place.longitude)
         data = form.cleaned_data
         where = data["where"]
-        if postcode and len(where) > POSTCODE_MAX:  # a postcode with more typed after it
+        if postcode:  # perhaps with more of the address typed after it
             where = leading_postcode(where, place)
         person_fields = {
             "name": data["name"],
@@ -95,9 +95,14 @@ def typed_place(text):
 
 
 def leading_postcode(text, place):
-    """The postcode at the start of `text` ('XD1 2AB' of 'XD1 2AB Flat 12, …'), or the
-    place's own postal code when the start is not it."""
-    start = " ".join(text.split()[:2])
+    """The postcode at the start of what was typed: 'XD1 2AB' of 'XD1 2AB Flat 12, …' or
+    of 'XD1 2AB, Flat 12', 'XD12AB' of 'XD12AB Flat 12' (a second word is part of it only
+    if it has a digit, like an inward code); the place's own postal code when the start is
+    not one of its postcodes."""
+    words = text.split(",")[0].split()[:2]
+    if len(words) == 2 and not any(char.isdigit() for char in words[1]):
+        words = words[:1]
+    start = " ".join(words)
     if len(start) <= POSTCODE_MAX and postcode_key(start).startswith(place.postal_code_key):
         return start
     return place.postal_code

@@ -175,9 +175,7 @@ def test_signing_in_often_from_one_office_is_not_limited(client, chief):
 
 
 @override_settings(CLARION_LOGIN_ATTEMPTS=2)
-def test_tries_refused_for_one_account_do_not_use_up_the_address(
-    client, chief, django_user_model
-):
+def test_tries_refused_for_one_account_do_not_use_up_the_address(client, chief, django_user_model):
     """Someone elsewhere locks the chief's account; the chief's refused tries from the
     office must not then lock out a colleague at the same address."""
     django_user_model.objects.create_user("deputy", password=PASSWORD, is_staff=True)

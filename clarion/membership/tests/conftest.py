@@ -64,7 +64,7 @@ def places(db):
 
 class FakeStripe(BaseHTTPRequestHandler):
     """Answers as Stripe would (`server.answer`: status and JSON), and remembers each
-    request: creating Checkout sessions (POST), cancelling subscriptions (DELETE)."""
+    request: creating, reading and closing Checkout sessions, cancelling subscriptions."""
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -78,7 +78,7 @@ class FakeStripe(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    do_DELETE = do_POST
+    do_DELETE = do_GET = do_POST
 
     def log_message(self, *args):
         pass

@@ -341,3 +341,32 @@ def test_a_list_costs_the_same_queries_however_long(client, world, prefix):
             assert client.get(prefix).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= LIST_QUERIES, counts
+
+
+def test_a_regional_organiser_follows_up_someone_whose_branch_closed(client, world):
+    person = world["people"]["middleton"]
+    request = JoinRequest.objects.get(person=person)
+    Person.objects.filter(pk=person.pk).update(branch=None)  # the branch closed
+    sign_in_verified(client, world["users"]["regional"])
+    response = client.post(
+        f"/admin/membership/join-requests/edit/{request.pk}/",
+        {"status": "contacted", "notes": "Rang them", "branch": ""},
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "contacted" and request.person.region.name == "North"
+
+
+def test_people_go_only_by_erasure_never_a_plain_delete(client, world):
+    person = world["people"]["middleton"]
+    sign_in_verified(client, world["users"]["superuser"])
+    assert client.post(f"/admin/membership/people/delete/{person.pk}/").status_code in (302, 403)
+    assert Person.objects.filter(pk=person.pk).exists()
+    page = client.get(f"/admin/membership/people/inspect/{person.pk}/").content.decode()
+    assert "Erase this person" in page
+    assert f"/admin/membership/people/delete/{person.pk}/" not in page
+    for model in (Subscription, Donation):
+        record = model.objects.get(person=person)
+        prefix = PREFIXES[model]
+        assert client.post(f"{prefix}delete/{record.pk}/").status_code in (302, 403)
+        assert model.objects.filter(pk=record.pk).exists()

@@ -18,6 +18,7 @@ from clarion.membership.models import (
     MembershipSettings,
     Person,
 )
+from clarion.membership.tests.factories import JoinRequestFactory
 from clarion.newsroom.tests.helpers import soup, text
 from clarion.organising.tests.factories import (
     RegionFactory,
@@ -142,9 +143,25 @@ def test_mail_held_back_by_the_mail_server_goes_later_and_names_no_one(
     call_command("send_join_mail", stdout=io.StringIO())
     assert JoinRequest.objects.get().organisers_told_at is None
     smtp_server.refusing = False
+    call_command("send_join_mail", stdout=io.StringIO())  # the next try waits longer
+    assert smtp_server.to("secretary@northtown.example") == []
+    JoinRequest.objects.update(received_at=timezone.now() - timedelta(hours=2))
     call_command("send_join_mail", stdout=io.StringIO())
     assert len(smtp_server.to("secretary@northtown.example")) == 1
     assert JoinRequest.objects.get().organisers_told_at is not None
+
+
+def test_mail_is_not_tried_again_for_ever(client, places, smtp_server):
+    smtp_server.refusing = True
+    JoinRequestFactory(person__email="gone@example.org", person__branch=places["Northtown"])
+    # cron's runs when each next try falls due: 10 minutes after the request, then 20, 40…
+    for minutes in (10, 20, 40, 80, 160, 320, 640, 1280, 1800, 2400):
+        JoinRequest.objects.update(received_at=timezone.now() - timedelta(minutes=minutes + 1))
+        call_command("send_join_mail", stdout=io.StringIO())
+    assert JoinRequest.objects.get().mail_retries == 8  # the last about a day after joining
+    out = io.StringIO()
+    call_command("send_join_mail", stdout=out)
+    assert "Queued 0 confirmation(s)" in out.getvalue()
 
 
 def test_phone_only_join_tells_the_organisers_at_once(
@@ -229,18 +246,22 @@ def test_a_nul_in_the_place_is_refused_on_the_form(
     assert Person.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "where, kept",
+    [
+        ("XD1 2AB Flat 12, The Long Street Name, Millbrook", "XD1 2AB"),
+        ("XD1 2AB, Flat 12", "XD1 2AB"),
+        ("XD12AB Flat 12", "XD12AB"),
+        ("xd1 2ab", "xd1 2ab"),
+    ],
+)
 def test_a_postcode_with_an_address_after_it_still_joins(
-    client, places, django_capture_on_commit_callbacks
+    client, places, where, kept, django_capture_on_commit_callbacks
 ):
-    where = "XD1 2AB Flat 12, The Long Street Name, Millbrook"
     response = post_join(client, django_capture_on_commit_callbacks, where=where)
     assert response.status_code == 302
     person = Person.objects.get()
-    assert (person.postcode, person.town, person.branch) == (
-        "XD1 2AB",
-        "Millbrook",
-        places["Northtown"],
-    )
+    assert (person.postcode, person.town, person.branch) == (kept, "Millbrook", places["Northtown"])
 
 
 def test_a_place_chosen_on_an_earlier_page_is_ignored_when_the_name_has_changed(

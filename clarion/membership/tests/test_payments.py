@@ -26,6 +26,7 @@ from clarion.membership.models import (
     ProviderEvent,
     Subscription,
 )
+from clarion.membership.personal_data import erase_person
 
 from .conftest import SESSION, WEBHOOK_SECRET
 from .factories import DonationFactory, SubscriptionFactory
@@ -298,8 +299,7 @@ def test_card_donation_goes_to_stripe_checkout(client, stripe_api):
     (path, sent, headers) = stripe_api.received[0]
     assert path == "/v1/checkout/sessions"
     assert headers["Authorization"] == "Bearer sk_test_only_not_a_real_key"
-    # one Checkout page per donation: a second tab or a second try cannot charge twice
-    assert headers["Idempotency-Key"] == f"checkout-{donation.reference}"
+    assert donation.provider_reference == SESSION["id"]  # kept, to go back to the same page
     assert sent["mode"] == ["payment"]
     assert sent["client_reference_id"] == [donation.reference]
     assert sent["line_items[0][price_data][unit_amount]"] == ["2500"]
@@ -322,6 +322,41 @@ def test_regular_card_payments_become_a_stripe_subscription(client, stripe_api):
     assert sent["line_items[0][price_data][unit_amount]"] == ["5200"]
     assert sent["line_items[0][price_data][recurring][interval]"] == ["year"]
     assert sent["client_reference_id"] == [subscription.reference]
+
+
+def started_card_donation(client):
+    data = donation_data(amount="25")
+    del data["method"]
+    client.post(reverse("membership:donate"), data)
+    return Donation.objects.get()
+
+
+def test_a_second_try_goes_to_the_checkout_page_already_open(client, stripe_api):
+    """A second tab, or coming back after turning away, cannot start a second payment."""
+    donation = started_card_donation(client)
+    stripe_api.answer = (200, {**SESSION, "status": "open"})
+    again = client.post(f"/pay/{donation.reference}/")
+    assert (again.status_code, again["Location"]) == (303, SESSION["url"])
+    asked = [(path, sent) for path, sent, _headers in stripe_api.received]
+    assert [path for path, _sent in asked] == [
+        "/v1/checkout/sessions",
+        f"/v1/checkout/sessions/{SESSION['id']}",
+    ]
+
+
+def test_a_checkout_page_already_paid_is_not_offered_again(client, stripe_api):
+    donation = started_card_donation(client)
+    stripe_api.answer = (200, {**SESSION, "status": "complete"})
+    again = client.post(f"/pay/{donation.reference}/")
+    assert (again.status_code, again["Location"]) == (303, f"/pay/{donation.reference}/")
+    assert len(stripe_api.received) == 2  # created once, then only read
+
+
+def test_a_closed_checkout_page_is_replaced(client, stripe_api):
+    donation = started_card_donation(client)
+    stripe_api.answer = (200, {**SESSION, "status": "expired"})
+    client.post(f"/pay/{donation.reference}/")
+    assert [path for path, _s, _h in stripe_api.received][-1] == "/v1/checkout/sessions"
 
 
 def test_stripe_refusing_shows_a_problem_page_and_loses_nothing(client, stripe_api):
@@ -598,3 +633,54 @@ def test_offline_methods_are_offered_by_default(client):
     assert Payable.Method.BANK_TRANSFER.label in page
     assert Payable.Method.STANDING_ORDER.label in page
     assert Payable.Method.CARD.label not in page
+
+
+# Someone erased while paying by card -----------------------------------------------------
+
+
+def test_erasure_closes_a_checkout_page_still_open(stripe_api):
+    pledge = DonationFactory(method="card", frequency="monthly", provider_reference="cs_open_1")
+    paid_once = DonationFactory(
+        person=pledge.person, method="card", frequency="once", status="paid",
+        provider_reference="cs_paid_2",
+    )  # fmt: skip
+    erase_person(pledge.person)
+    paths = [path for path, _sent, _headers in stripe_api.received]
+    assert paths == ["/v1/checkout/sessions/cs_open_1/expire"]  # the paid one is left alone
+    assert Donation.objects.get(pk=paid_once.pk).person is None
+
+
+def test_a_checkout_finished_after_erasure_starts_no_regular_payments(
+    client, stripe_api, webhook_secret
+):
+    pledge = DonationFactory(method="card", frequency="monthly", provider_reference="cs_open_1")
+    subscription = SubscriptionFactory(
+        person=pledge.person, kind="digital", amount=26, method="card", frequency="yearly",
+        provider_reference="cs_open_2",
+    )  # fmt: skip
+    stripe_api.answer = (400, {"error": {"type": "invalid_request_error", "message": "Paid."}})
+    erase_person(pledge.person)  # both pages were paid just before: too late to close them
+    stripe_api.received.clear()
+    stripe_api.answer = (200, {"id": "sub_late", "object": "subscription", "status": "canceled"})
+
+    for payable, event_id in ((pledge, "evt_late_1"), (subscription, "evt_late_2")):
+        payload = json.loads(checkout_completed(payable, subscription="sub_late"))
+        payload["id"] = event_id
+        assert deliver(client, json.dumps(payload)).status_code == 200
+
+    paths = [path for path, _sent, _headers in stripe_api.received]
+    assert paths == ["/v1/subscriptions/sub_late", "/v1/subscriptions/sub_late"]
+    pledge.refresh_from_db()
+    assert (pledge.person, pledge.status, pledge.payments_received) == (None, "cancelled", 0)
+
+
+def test_a_webhook_that_needs_stripe_waits_for_it(client, stripe_api, webhook_secret):
+    pledge = DonationFactory(method="card", frequency="monthly", provider_reference="cs_open_1")
+    pledge.person.delete()
+    stripe_api.answer = (500, {"error": {"type": "api_error", "message": "Down."}})
+    payload = checkout_completed(Donation.objects.get(pk=pledge.pk), subscription="sub_late")
+    assert deliver(client, payload).status_code == 503  # Stripe delivers it again later
+    assert not ProviderEvent.objects.exists()
+    stripe_api.answer = (200, {"id": "sub_late", "object": "subscription", "status": "canceled"})
+    assert deliver(client, payload).status_code == 200
+    assert ProviderEvent.objects.count() == 1

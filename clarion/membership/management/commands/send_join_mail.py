@@ -2,13 +2,15 @@
 
 The task worker sends each email once; if the mail server was down or refused it, the
 confirmation or the organisers' notice would otherwise never go. Run from cron every ten
-minutes: it queues again what is still waiting, for requests of the last week, and sends
-nothing twice (each task checks, under a lock for the notice, that it is still needed)."""
+minutes: it queues again what is still waiting, less often each time (10 minutes after the
+request, then 20, 40, … up to 8 tries, the last about a day later: an address the server
+refuses for good is not tried every ten minutes for a week). Nothing is sent twice: each
+task claims its request before sending."""
 
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.models import Site
 
@@ -17,13 +19,16 @@ from clarion.membership.models import JoinRequest
 
 # Queued mail is normally sent within seconds; anything younger may still be in the queue.
 GRACE = timedelta(minutes=10)
-GIVE_UP = timedelta(days=7)
+RETRIES = 8
 
 
 def waiting(now=None):
-    """(confirmations, notices) still to send: join request ids."""
+    """(confirmations, notices) due to be tried again now: join request ids."""
     now = now or timezone.now()
-    recent = JoinRequest.objects.filter(received_at__range=(now - GIVE_UP, now - GRACE))
+    oldest = now - GRACE * 2**RETRIES
+    recent = JoinRequest.objects.filter(
+        received_at__range=(oldest, now - GRACE), mail_retries__lt=RETRIES
+    )
     confirmations = recent.filter(
         confirmation_sent_at__isnull=True,
         person__email_confirmed_at__isnull=True,
@@ -31,10 +36,12 @@ def waiting(now=None):
     notices = recent.filter(organisers_told_at__isnull=True).filter(
         Q(person__email="") | Q(person__email_confirmed_at__isnull=False)
     )
-    return (
-        list(confirmations.values_list("pk", flat=True)),
-        list(notices.values_list("pk", flat=True)),
-    )
+
+    def due(queryset):
+        rows = queryset.values_list("pk", "received_at", "mail_retries")
+        return [pk for pk, at, tries in rows if at <= now - GRACE * 2**tries]
+
+    return due(confirmations), due(notices)
 
 
 class Command(BaseCommand):
@@ -44,6 +51,9 @@ class Command(BaseCommand):
         site = Site.objects.filter(is_default_site=True).first()
         base_url = site.root_url if site else "http://localhost"
         confirmations, notices = waiting()
+        JoinRequest.objects.filter(pk__in=confirmations + notices).update(
+            mail_retries=F("mail_retries") + 1
+        )
         for pk in confirmations:
             tasks.send_join_confirmation.enqueue(pk, base_url)
         for pk in notices:
