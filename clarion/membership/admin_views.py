@@ -106,11 +106,20 @@ class ScopedIndexView(generic.IndexView):
                 request.user, Action.EXPORTED, self.model._meta.verbose_name, "", count, detail
             )
         else:
-            count = len(getattr(self, "object_list", []) or [])
+            count = shown(getattr(response, "context_data", {}).get("page_obj"))
             audit.record(
                 request.user, Action.LISTED, self.model._meta.verbose_name, "", count, detail
             )
         return response
+
+
+def shown(page):
+    """How many records a list page shows, from the counts its paginator has made: the
+    list itself (`object_list`) is the whole filtered queryset, and reading it to count
+    would load every record the user may see."""
+    if page is None or not page.paginator.count:
+        return 0
+    return page.end_index() - page.start_index() + 1
 
 
 class ScopedEditView(ScopedObjectMixin, generic.EditView):

@@ -91,6 +91,10 @@ class Person(MembershipRecord):
         indexes = [
             models.Index(fields=["branch", "member_since"], name="person_branch_member"),
             models.Index(fields=["region", "member_since"], name="person_region_member"),
+            # The inbox's lists of people, newest first: everyone's, a region's, a branch's.
+            models.Index(fields=["-created_at"], name="person_newest"),
+            models.Index(fields=["region", "-created_at"], name="person_region_newest"),
+            models.Index(fields=["branch", "-created_at"], name="person_branch_newest"),
         ]
 
     def __str__(self):

@@ -370,3 +370,15 @@ def test_people_go_only_by_erasure_never_a_plain_delete(client, world):
         prefix = PREFIXES[model]
         assert client.post(f"{prefix}delete/{record.pk}/").status_code in (302, 403)
         assert model.objects.filter(pk=record.pk).exists()
+
+
+def test_a_list_page_is_logged_as_the_records_it_shows(client, world):
+    for n in range(24):
+        PersonFactory(email=f"crowd-{n}@example.org", branch=world["branches"]["middleton"])
+    user = world["users"]["secretary"]
+    sign_in_verified(client, user)
+    first = client.get("/admin/membership/people/")
+    page_size = len(listed_ids(first))
+    client.get("/admin/membership/people/?p=2")
+    logged = [e.count for e in AuditEntry.objects.filter(user=user, action="listed").order_by("pk")]
+    assert logged == [page_size, 25 - page_size] and page_size < 25
