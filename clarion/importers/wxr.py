@@ -1,0 +1,294 @@
+"""Reading a WordPress eXtended RSS (WXR) export, as a stream.
+
+`read_wxr(path)` yields what the file holds, in file order — its authors, categories, tags
+and items (posts, pages, attachments) — as plain records, holding one item in memory at a
+time whatever the file's size (a 1 GB export reads in constant memory). Entities that could
+blow up or reach outside the file are refused (defusedxml). A file that is not XML, is cut
+short, is not a WordPress export or is of an unknown WXR version raises WXRError, whose
+message names the line (and the element or field) that is wrong.
+
+The importer reads a file twice: once to check it whole, changing nothing, then to import."""
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import ParseError, TreeBuilder, XMLPullParser
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+WP_PREFIX = "http://wordpress.org/export/"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
+VERSIONS = ("1.0", "1.1", "1.2")
+
+
+class WXRError(Exception):
+    """The file cannot be imported; the message says where and why."""
+
+
+@dataclass
+class Author:
+    id: str
+    login: str
+    email: str = ""
+    display_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+
+
+@dataclass
+class Term:
+    """A category (with its parent's slug) or a tag."""
+
+    kind: str  # "category" or "tag"
+    id: str
+    slug: str
+    name: str
+    parent_slug: str = ""
+    description: str = ""
+
+
+@dataclass
+class Item:
+    """A post, page or attachment (or any other post type, kept as its name)."""
+
+    id: str
+    post_type: str
+    title: str = ""
+    slug: str = ""
+    link: str = ""
+    guid: str = ""
+    status: str = ""
+    author_login: str = ""
+    content: str = ""
+    excerpt: str = ""
+    date: datetime.datetime | None = None  # from wp:post_date_gmt, in UTC
+    local_date: str = ""  # wp:post_date as written, in the site's own time
+    parent_id: str = ""
+    password: str = ""
+    sticky: bool = False
+    attachment_url: str = ""
+    categories: list = field(default_factory=list)  # [(slug, name)]
+    tags: list = field(default_factory=list)  # [(slug, name)]
+    meta: dict = field(default_factory=dict)
+    comments: int = 0
+    line: int = 0  # where the item starts in the file, for reports
+
+
+@dataclass
+class Channel:
+    """The export's own details, read before its first item."""
+
+    title: str = ""
+    link: str = ""
+    base_url: str = ""
+    language: str = ""
+    version: str = ""
+
+
+def local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def is_wp(tag):
+    return tag.startswith("{" + WP_PREFIX)
+
+
+def text_of(element, name):
+    """The text of `element`'s first child named `name` (a WordPress name without its
+    namespace, whichever WXR version; or a full {namespace}name), stripped; '' if none."""
+    for child in element:
+        if child.tag == name or (is_wp(child.tag) and local(child.tag) == name):
+            return (child.text or "").strip()
+    return ""
+
+
+def parse_gmt(value, line):
+    if not value or value.startswith("0000-00-00"):
+        return None  # drafts never published carry no date
+    try:
+        naive = datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        raise WXRError(f"line {line}: post_date_gmt {value!r} is not a date") from None
+    return naive.replace(tzinfo=datetime.UTC)
+
+
+def read_item(element, line):
+    post_id = text_of(element, "post_id")
+    if not post_id:
+        raise WXRError(f"line {line}: an item has no wp:post_id")
+    item = Item(
+        id=post_id,
+        post_type=text_of(element, "post_type") or "post",
+        title=text_of(element, "title"),
+        slug=text_of(element, "post_name"),
+        link=text_of(element, "link"),
+        guid=text_of(element, "guid"),
+        status=text_of(element, "status"),
+        author_login=text_of(element, DC_CREATOR),
+        content=next((c.text or "" for c in element if c.tag == CONTENT), ""),
+        excerpt=next(
+            (c.text or "" for c in element if local(c.tag) == "encoded" and "excerpt" in c.tag),
+            "",
+        ),
+        date=parse_gmt(text_of(element, "post_date_gmt"), line),
+        local_date=text_of(element, "post_date"),
+        parent_id=text_of(element, "post_parent").lstrip("0") or "",
+        password=text_of(element, "post_password"),
+        sticky=text_of(element, "is_sticky") == "1",
+        attachment_url=text_of(element, "attachment_url"),
+        line=line,
+    )
+    for child in element:
+        name = local(child.tag)
+        if child.tag == "category":
+            pair = (child.get("nicename", ""), (child.text or "").strip())
+            if child.get("domain") == "category":
+                item.categories.append(pair)
+            elif child.get("domain") == "post_tag":
+                item.tags.append(pair)
+        elif is_wp(child.tag) and name == "postmeta":
+            item.meta[text_of(child, "meta_key")] = text_of(child, "meta_value")
+        elif is_wp(child.tag) and name == "comment":
+            item.comments += 1
+    return item
+
+
+def read_channel_child(element, line):
+    """An author, category or tag of the channel; None for anything else."""
+    name = local(element.tag)
+    if name == "author":
+        login = text_of(element, "author_login")
+        if not login:
+            raise WXRError(f"line {line}: a wp:author has no author_login")
+        return Author(
+            id=text_of(element, "author_id"),
+            login=login,
+            email=text_of(element, "author_email"),
+            display_name=text_of(element, "author_display_name"),
+            first_name=text_of(element, "author_first_name"),
+            last_name=text_of(element, "author_last_name"),
+        )
+    if name == "category":
+        slug = text_of(element, "category_nicename")
+        if not slug:
+            raise WXRError(f"line {line}: a wp:category has no category_nicename")
+        return Term(
+            kind="category",
+            id=text_of(element, "term_id"),
+            slug=slug,
+            name=text_of(element, "cat_name") or slug,
+            parent_slug=text_of(element, "category_parent"),
+            description=text_of(element, "category_description"),
+        )
+    if name == "tag":
+        slug = text_of(element, "tag_slug")
+        if not slug:
+            raise WXRError(f"line {line}: a wp:tag has no tag_slug")
+        return Term(
+            kind="tag",
+            id=text_of(element, "term_id"),
+            slug=slug,
+            name=text_of(element, "tag_name") or slug,
+            description=text_of(element, "tag_description"),
+        )
+    return None
+
+
+def read_wxr(path):
+    """Yields the Channel first, then Authors, Terms and Items in file order."""
+    path = Path(path)
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise WXRError(f"{path}: cannot be read ({error.strerror})") from None
+    with handle:
+        yield from _read(handle, path)
+
+
+def events(handle):
+    """(event, element, line) from the file, fed a line at a time so that each element's
+    line is known; a DTD or entity declaration is refused (defusedxml)."""
+    parser = XMLPullParser(
+        events=("start", "end"), _parser=DefusedXMLParser(forbid_dtd=True, target=TreeBuilder())
+    )
+    line = 0
+    for line, text in enumerate(handle, start=1):  # noqa: B007 (the last line is used below)
+        parser.feed(text)
+        for event, element in parser.read_events():
+            yield event, element, line
+    parser.close()  # a file cut short fails here
+    for event, element in parser.read_events():
+        yield event, element, line
+
+
+def _read(handle, path):
+    channel = Channel()
+    depth = 0  # 1: rss, 2: channel, 3: the channel's children
+    started = False
+    item_line = 0
+    try:
+        for event, element, line in events(handle):
+            if event == "start":
+                depth += 1
+                if depth == 1 and element.tag != "rss":
+                    raise WXRError(
+                        f"{path}: not a WordPress export: the file is <{local(element.tag)}>, "
+                        "not <rss> (in WordPress: Tools → Export)"
+                    )
+                if depth == 3 and element.tag == "item":
+                    item_line = line
+                continue
+            depth -= 1
+            if depth == 2:  # a child of <channel>, complete
+                if element.tag == "item":
+                    if not started:
+                        yield check_channel(channel, path, line)
+                        started = True
+                    yield read_item(element, item_line)
+                    element.clear()
+                elif is_wp(element.tag) and local(element.tag) == "wxr_version":
+                    channel.version = (element.text or "").strip()
+                elif is_wp(element.tag) and local(element.tag) == "base_site_url":
+                    channel.base_url = (element.text or "").strip()
+                elif element.tag in ("title", "link", "language"):
+                    setattr(channel, element.tag, (element.text or "").strip())
+                elif is_wp(element.tag):
+                    record = read_channel_child(element, line)
+                    if record is not None:
+                        if not started:
+                            yield check_channel(channel, path, line)
+                            started = True
+                        yield record
+                    element.clear()
+    except ParseError as error:
+        line, column = error.position
+        raise WXRError(f"{path}, line {line}, column {column}: {describe(error)}") from None
+    except DefusedXmlException as error:
+        raise WXRError(f"{path}: refused: {error}") from None
+    if not started:
+        yield check_channel(channel, path, 0)
+
+
+def describe(error):
+    message = str(error).split(":")[0]
+    if message == "no element found":
+        return "the file ends too soon (cut short while copying?)"
+    if message == "syntax error":
+        return "this is not XML"
+    return message
+
+
+def check_channel(channel, path, line):
+    if not channel.version:
+        raise WXRError(
+            f"{path}, line {line}: no <wp:wxr_version>: this RSS file is not a WordPress "
+            "export (in WordPress: Tools → Export)"
+        )
+    if channel.version not in VERSIONS:
+        raise WXRError(
+            f"{path}: WXR version {channel.version!r} is not one this importer reads "
+            f"({', '.join(VERSIONS)})"
+        )
+    return channel
