@@ -11,6 +11,7 @@ The importer reads a file twice: once to check it whole, changing nothing, then 
 
 import datetime
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from xml.etree.ElementTree import ParseError, TreeBuilder, XMLPullParser
 
@@ -155,25 +156,28 @@ def read_item(element, line):
     return item
 
 
+def required(element, name, line):
+    """A field the record cannot be without, or WXRError naming it."""
+    value = text_of(element, name)
+    if not value:
+        raise WXRError(f"line {line}: a wp:{local(element.tag)} has no {name}")
+    return value
+
+
 def read_channel_child(element, line):
     """An author, category or tag of the channel; None for anything else."""
     name = local(element.tag)
     if name == "author":
-        login = text_of(element, "author_login")
-        if not login:
-            raise WXRError(f"line {line}: a wp:author has no author_login")
         return Author(
             id=text_of(element, "author_id"),
-            login=login,
+            login=required(element, "author_login", line),
             email=text_of(element, "author_email"),
             display_name=text_of(element, "author_display_name"),
             first_name=text_of(element, "author_first_name"),
             last_name=text_of(element, "author_last_name"),
         )
     if name == "category":
-        slug = text_of(element, "category_nicename")
-        if not slug:
-            raise WXRError(f"line {line}: a wp:category has no category_nicename")
+        slug = required(element, "category_nicename", line)
         return Term(
             kind="category",
             id=text_of(element, "term_id"),
@@ -183,9 +187,7 @@ def read_channel_child(element, line):
             description=text_of(element, "category_description"),
         )
     if name == "tag":
-        slug = text_of(element, "tag_slug")
-        if not slug:
-            raise WXRError(f"line {line}: a wp:tag has no tag_slug")
+        slug = required(element, "tag_slug", line)
         return Term(
             kind="tag",
             id=text_of(element, "term_id"),
@@ -241,27 +243,27 @@ def _read(handle, path):
                     item_line = line
                 continue
             depth -= 1
-            if depth == 2:  # a child of <channel>, complete
-                if element.tag == "item":
-                    if not started:
-                        yield check_channel(channel, path, line)
-                        started = True
-                    yield read_item(element, item_line)
-                    element.clear()
-                elif is_wp(element.tag) and local(element.tag) == "wxr_version":
-                    channel.version = (element.text or "").strip()
-                elif is_wp(element.tag) and local(element.tag) == "base_site_url":
-                    channel.base_url = (element.text or "").strip()
-                elif element.tag in ("title", "link", "language"):
-                    setattr(channel, element.tag, (element.text or "").strip())
-                elif is_wp(element.tag):
-                    record = read_channel_child(element, line)
-                    if record is not None:
-                        if not started:
-                            yield check_channel(channel, path, line)
-                            started = True
-                        yield record
-                    element.clear()
+            if depth != 2:  # only the children of <channel>, once complete
+                continue
+            reader, value = None, (element.text or "").strip()
+            if element.tag == "item":
+                reader = partial(read_item, element, item_line)
+            elif element.tag in ("title", "link", "language"):
+                setattr(channel, element.tag, value)
+            elif is_wp(element.tag) and local(element.tag) == "wxr_version":
+                channel.version = value
+            elif is_wp(element.tag) and local(element.tag) == "base_site_url":
+                channel.base_url = value
+            elif is_wp(element.tag):
+                reader = partial(read_channel_child, element, line)
+            if reader is not None:
+                if not started:  # the channel is checked before any record is read
+                    yield check_channel(channel, path, line)
+                    started = True
+                record = reader()
+                element.clear()  # let what was read go: memory stays flat
+                if record is not None:
+                    yield record
     except ParseError as error:
         line, column = error.position
         raise WXRError(f"{path}, line {line}, column {column}: {describe(error)}") from None

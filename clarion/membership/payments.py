@@ -207,19 +207,20 @@ def stop_card_payments(person):
         # Closed so it cannot be paid. Already paid or closed: Stripe says so (invalid
         # request), and a subscription it started is cancelled when its webhook names a
         # payable that is gone (checkout_completed).
-        stripe_call(payable, stripe.checkout.Session.expire, "invalid")
+        stripe_call(payable, stripe.checkout.Session.expire)
     for payable in running:
-        stripe_call(payable, stripe.Subscription.cancel, "resource_missing")
+        stripe_call(payable, stripe.Subscription.cancel, harmless_code="resource_missing")
     return running
 
 
-def stripe_call(payable, method, harmless):
-    """method(payable's Stripe id); an error of the `harmless` kind (the thing is gone or
-    done already) is let pass, any other raises PaymentsNotStopped."""
+def stripe_call(payable, method, harmless_code=None):
+    """method(payable's Stripe id). Stripe refusing it as an invalid request means the
+    thing is gone or done already, and is let pass (only with `harmless_code`, when one is
+    given); any other error raises PaymentsNotStopped."""
     try:
         method(payable.provider_reference, api_key=settings.STRIPE_SECRET_KEY)
     except stripe.InvalidRequestError as error:
-        if harmless == "invalid" or error.code == harmless:
+        if harmless_code is None or error.code == harmless_code:
             return
         raise PaymentsNotStopped(stripe_problem(payable, error)) from None
     except stripe.StripeError as error:

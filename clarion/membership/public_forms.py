@@ -1,6 +1,8 @@
 """What every public form here shares: a honeypot, a size limit, a rate limit per address,
 and the consent box whose words are stored, versioned, with the person's agreement."""
 
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.template.response import TemplateResponse
@@ -50,6 +52,16 @@ class PublicForm(forms.Form):
 
     def visible_fields(self):
         return [field for field in super().visible_fields() if field.name != "website"]
+
+
+def refused(char):
+    """Control characters, and what else XML or PostgreSQL refuse (a NUL above all)."""
+    return unicodedata.category(char) in ("Cc", "Cs") or char in "\ufffe\uffff"
+
+
+def plain_text(text):
+    """The text with refused characters as spaces."""
+    return "".join(" " if refused(char) else char for char in text)
 
 
 def consent_field(wording):

@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -43,7 +42,7 @@ from clarion.organising.models import place_key
 
 from .joining import file_join_request, nearest_branch
 from .models import ConsentWording, JoinRequest, MembershipSettings, Person
-from .public_forms import RATE_WINDOW
+from .public_forms import RATE_WINDOW, plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -229,16 +228,6 @@ def phone_number(text):
         return ""
     number = PHONE_SEPARATORS.sub("", text)
     return number if PHONE.fullmatch(number) else ""
-
-
-def plain_text(text):
-    """The text with control characters, and what else XML or PostgreSQL refuse, as
-    spaces."""
-    return "".join(" " if refused(char) else char for char in text)
-
-
-def refused(char):
-    return unicodedata.category(char) in ("Cc", "Cs") or char in "\ufffe\uffff"
 
 
 def join_keyword(request):

@@ -1,7 +1,6 @@
 """Joining: the form, its thank-you page and the link that confirms an email address."""
 
 import hashlib
-import unicodedata
 
 from django.core import signing
 from django.db import transaction
@@ -21,7 +20,7 @@ from .drive import drive_progress
 from .forms import JoinForm
 from .joining import file_join_request, nearest_branch
 from .models import ConsentWording, JoinRequest, MembershipSettings, Person
-from .public_forms import handle_form
+from .public_forms import handle_form, refused
 
 THANKS_SALT = "clarion.membership.join-thanks"
 CONFIRM_SALT = "clarion.membership.confirm-email"
@@ -91,7 +90,7 @@ def typed_place(text):
     """The postcode or town as the locator should read it; nothing for text the form will
     refuse anyway (a NUL cannot even be sent to PostgreSQL)."""
     text = " ".join(text.split())[: JoinForm.base_fields["where"].max_length]
-    return "" if any(unicodedata.category(char) == "Cc" for char in text) else text
+    return "" if any(refused(char) for char in text) else text
 
 
 def leading_postcode(text, place):

@@ -4,7 +4,6 @@ cached for good."""
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,17 +12,13 @@ import urllib.request
 import pytest
 from django.core.management import CommandError, call_command
 
+from clarion.core.tests.network import free_port
+
 
 def test_a_bad_bind_address_gets_a_clear_message():
     for value in ("8000", "localhost:http", "127.0.0.1:99999", ":8000"):
         with pytest.raises(CommandError, match="HOST:PORT"):
             call_command("serve", bind=value)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url, **headers):

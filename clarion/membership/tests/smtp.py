@@ -4,9 +4,10 @@ app's own tests (conftest's `smtp_server`) and the browser tests."""
 import contextlib
 import email
 import email.policy
-import socket
 
 from aiosmtpd.controller import Controller
+
+from clarion.core.tests.network import free_port
 
 
 class Inbox:
@@ -34,12 +35,6 @@ class Inbox:
     @staticmethod
     def body(message):
         return message.get_body(preferencelist=("plain",)).get_content()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager

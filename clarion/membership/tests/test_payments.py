@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from clarion.core.tests.network import free_port
 from clarion.membership.models import (
     Consent,
     Donation,
@@ -30,7 +31,6 @@ from clarion.membership.personal_data import erase_person
 
 from .conftest import SESSION, WEBHOOK_SECRET
 from .factories import DonationFactory, SubscriptionFactory
-from .smtp import free_port
 
 pytestmark = pytest.mark.django_db
 
