@@ -5,9 +5,11 @@ from django.db import models
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
+
+from clarion.newsroom.blocks import ArticleBodyBlock
 
 from .blocks import SocialAccountBlock
 from .content_version import cached
@@ -135,7 +137,7 @@ class StandardPage(CachedViewRestrictionsMixin, TransliteratedSlugMixin, Page):
     """A plain page: 'About us', 'Join', a page imported from an old site."""
 
     intro = models.CharField(max_length=500, blank=True)
-    body = RichTextField(blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]

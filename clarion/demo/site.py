@@ -24,7 +24,9 @@ def configure_demo_site():
     for slug, title, intro in PAGES:
         page = StandardPage.objects.child_of(home).filter(slug=slug).first()
         if page is None:
-            page = StandardPage(title=title, slug=slug, intro=intro, body=f"<p>{intro}</p>")
+            page = StandardPage(
+                title=title, slug=slug, intro=intro, body=[("paragraph", f"<p>{intro}</p>")]
+            )
             home.add_child(instance=page)
             page.save_revision().publish()
     settings = PaperSettings.for_site(site)

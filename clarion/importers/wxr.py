@@ -10,7 +10,6 @@ message names the line (and the element or field) that is wrong.
 The importer reads a file twice: once to check it whole, changing nothing, then to import."""
 
 import datetime
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from xml.etree.ElementTree import ParseError, TreeBuilder, XMLPullParser
@@ -18,74 +17,16 @@ from xml.etree.ElementTree import ParseError, TreeBuilder, XMLPullParser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from .records import Author, Channel, ImportFileError, Item, Term
+
 WP_PREFIX = "http://wordpress.org/export/"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 VERSIONS = ("1.0", "1.1", "1.2")
 
 
-class WXRError(Exception):
+class WXRError(ImportFileError):
     """The file cannot be imported; the message says where and why."""
-
-
-@dataclass
-class Author:
-    id: str
-    login: str
-    email: str = ""
-    display_name: str = ""
-    first_name: str = ""
-    last_name: str = ""
-
-
-@dataclass
-class Term:
-    """A category (with its parent's slug) or a tag."""
-
-    kind: str  # "category" or "tag"
-    id: str
-    slug: str
-    name: str
-    parent_slug: str = ""
-    description: str = ""
-
-
-@dataclass
-class Item:
-    """A post, page or attachment (or any other post type, kept as its name)."""
-
-    id: str
-    post_type: str
-    title: str = ""
-    slug: str = ""
-    link: str = ""
-    guid: str = ""
-    status: str = ""
-    author_login: str = ""
-    content: str = ""
-    excerpt: str = ""
-    date: datetime.datetime | None = None  # from wp:post_date_gmt, in UTC
-    local_date: str = ""  # wp:post_date as written, in the site's own time
-    parent_id: str = ""
-    password: str = ""
-    sticky: bool = False
-    attachment_url: str = ""
-    categories: list = field(default_factory=list)  # [(slug, name)]
-    tags: list = field(default_factory=list)  # [(slug, name)]
-    meta: dict = field(default_factory=dict)
-    comments: int = 0
-    line: int = 0  # where the item starts in the file, for reports
-
-
-@dataclass
-class Channel:
-    """The export's own details, read before its first item."""
-
-    title: str = ""
-    link: str = ""
-    base_url: str = ""
-    language: str = ""
-    version: str = ""
 
 
 def local(tag):
@@ -127,7 +68,7 @@ def read_item(element, line):
         link=text_of(element, "link"),
         guid=text_of(element, "guid"),
         status=text_of(element, "status"),
-        author_login=text_of(element, DC_CREATOR),
+        author_logins=[login] if (login := text_of(element, DC_CREATOR)) else [],
         content=next((c.text or "" for c in element if c.tag == CONTENT), ""),
         excerpt=next(
             (c.text or "" for c in element if local(c.tag) == "encoded" and "excerpt" in c.tag),
@@ -275,7 +216,7 @@ def _read(handle, path):
 
 def describe(error):
     message = str(error).split(":")[0]
-    if message == "no element found":
+    if message in ("no element found", "unclosed token"):
         return "the file ends too soon (cut short while copying?)"
     if message == "syntax error":
         return "this is not XML"

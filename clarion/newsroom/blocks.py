@@ -54,7 +54,28 @@ class FactBoxBlock(blocks.StructBlock):
         template = "newsroom/blocks/fact_box.html"
 
 
+class ImportedContentBlock(blocks.StructBlock):
+    """What an import could not turn into Clarion's blocks — a shortcode, an embed, a
+    table, a missing picture — kept as the old site had it for an editor to redo or delete.
+    Readers never see it, and search does not index it."""
+
+    reason = blocks.CharBlock(max_length=300)
+    source = blocks.TextBlock(required=False, help_text="As the old site had it")
+
+    class Meta:
+        icon = "warning"
+        label = "Imported: needs an editor"
+
+    def render(self, value, context=None):
+        return ""
+
+    def get_searchable_content(self, value):
+        return []
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
+    """An article's body; plain pages are written in the same blocks."""
+
     paragraph = blocks.RichTextBlock(
         features=PARAGRAPH_FEATURES, template="newsroom/blocks/paragraph.html"
     )
@@ -63,3 +84,4 @@ class ArticleBodyBlock(blocks.StreamBlock):
     image = CaptionedImageBlock()
     editors_note = EditorsNoteBlock()
     fact_box = FactBoxBlock()
+    imported = ImportedContentBlock()

@@ -73,12 +73,21 @@ class Category(SluggedModel):
     """The paper's standing categories: International, Workplace, Youth, Editorial, Review…"""
 
     description = models.CharField(max_length=300, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="A broader category this one is part of, e.g. International for Europe",
+    )
     show_on_home = models.BooleanField(default=True, help_text="Give it a block on the home page")
     sort_order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first")
 
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
+        FieldPanel("parent"),
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("show_on_home"), FieldPanel("sort_order")]),
     ]
@@ -89,6 +98,45 @@ class Category(SluggedModel):
 
     def get_absolute_url(self):
         return f"/category/{self.slug}/"
+
+
+
+class CategoryTree:
+    """Every category, read once per content version: a category's page names its broader
+    categories and its subcategories and lists their articles too (as on the old sites
+    papers move from) without a query of its own. A loop of parents stops, never hangs."""
+
+    def __init__(self, categories):
+        self.categories = categories  # in the categories' own order
+        self.by_slug = {category.slug: category for category in categories}
+        self.by_pk = {category.pk: category for category in categories}
+
+    def children(self, category):
+        return [c for c in self.categories if c.parent_id == category.pk]
+
+    def family(self, category):
+        """Its id and those of every category under it, however deep."""
+        family, todo = set(), [category.pk]
+        while todo:
+            pk = todo.pop()
+            if pk not in family:
+                family.add(pk)
+                todo.extend(c.pk for c in self.categories if c.parent_id == pk)
+        return family
+
+    def ancestors(self, category):
+        """Its broader categories, outermost first."""
+        chain, seen = [], {category.pk}
+        parent = self.by_pk.get(category.parent_id)
+        while parent is not None and parent.pk not in seen:
+            chain.insert(0, parent)
+            seen.add(parent.pk)
+            parent = self.by_pk.get(parent.parent_id)
+        return chain
+
+
+def category_tree():
+    return cached("category-tree", lambda: CategoryTree(list(Category.objects.all())))
 
 
 class Topic(SluggedModel):

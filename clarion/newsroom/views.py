@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from clarion.core.pagination import paginate
 
 from .archive import archive_months, month_bounds
-from .models import Article, Author, Category, Topic
+from .models import Article, Author, Topic, category_tree
 
 
 def _listing(request, template, articles, **context):
@@ -17,9 +17,20 @@ def _listing(request, template, articles, **context):
 
 
 def category_page(request, page, slug):
-    category = get_object_or_404(Category, slug=slug)
-    articles = Article.objects.readable().filter(category=category).newest()
-    return _listing(request, "newsroom/category.html", articles, page=page, category=category)
+    tree = category_tree()
+    category = tree.by_slug.get(slug)
+    if category is None:
+        raise Http404
+    articles = Article.objects.readable().filter(category__in=tree.family(category)).newest()
+    return _listing(
+        request,
+        "newsroom/category.html",
+        articles,
+        page=page,
+        category=category,
+        ancestors=tree.ancestors(category),
+        subcategories=tree.children(category),
+    )
 
 
 def topic_page(request, page, slug):

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "clarion.discovery",
     "clarion.organising",
     "clarion.membership",
+    "clarion.importers",
     "clarion.demo",
     "clarion.delivery",
     "wagtail.contrib.frontend_cache",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "clarion.core.middleware.ContentSecurityPolicyMiddleware",
     "clarion.core.middleware.CachedSiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "clarion.importers.middleware.OldSiteQueryRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "clarion.urls"

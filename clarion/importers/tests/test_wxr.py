@@ -44,8 +44,8 @@ def test_an_export_reads_as_its_site_authors_terms_and_items(tmp_path):
     assert isinstance(tag, Term) and tag.kind == "tag" and tag.name == "Забастовка"
     assert [type(record) for record in items] == [Item] * 5
     first = items[0]
-    assert (first.id, first.title, first.slug, first.author_login) == (
-        "11", "Strikers hold the line", "post-11", "ostrova"
+    assert (first.id, first.title, first.slug, first.author_logins) == (
+        "11", "Strikers hold the line", "post-11", ["ostrova"]
     )  # fmt: skip
     assert first.content == '<p>Hello</p>[gallery ids="1,2"]<script>alert(1)</script>'
     assert first.excerpt == "The short version" and first.sticky and first.comments == 2

@@ -43,13 +43,12 @@ POST = """  <item>
     <wp:post_date_gmt><![CDATA[{gmt}]]></wp:post_date_gmt>
     <wp:post_name><![CDATA[{slug}]]></wp:post_name>
     <wp:status><![CDATA[{status}]]></wp:status>
-    <wp:post_parent>0</wp:post_parent>
+    <wp:post_parent>{parent}</wp:post_parent>
     <wp:post_type><![CDATA[{post_type}]]></wp:post_type>
-    <wp:post_password><![CDATA[]]></wp:post_password>
+    <wp:post_password><![CDATA[{password}]]></wp:post_password>
     <wp:is_sticky>{sticky}</wp:is_sticky>
-    <category domain="category" nicename="central-asia"><![CDATA[Central Asia]]></category>
-    <category domain="post_tag" nicename="%d0%b7%d0%b0%d0%b1%d0%b0%d1%81%d1%82%d0%be%d0%b2%d0%ba%d0%b0"><![CDATA[Забастовка]]></category>
-    <wp:postmeta><wp:meta_key><![CDATA[_thumbnail_id]]></wp:meta_key><wp:meta_value><![CDATA[90]]></wp:meta_value></wp:postmeta>
+    {terms}
+    <wp:postmeta><wp:meta_key><![CDATA[_thumbnail_id]]></wp:meta_key><wp:meta_value><![CDATA[{thumbnail}]]></wp:meta_value></wp:postmeta>
     {extra}
   </item>
 """
@@ -57,13 +56,39 @@ POST = """  <item>
 COMMENT = """<wp:comment><wp:comment_id>{n}</wp:comment_id><wp:comment_content><![CDATA[A reply]]></wp:comment_content></wp:comment>"""
 
 
+STRIKE_TAG = "%d0%b7%d0%b0%d0%b1%d0%b0%d1%81%d1%82%d0%be%d0%b2%d0%ba%d0%b0"  # Забастовка
+TERMS = [("category", "central-asia", "Central Asia"), ("post_tag", STRIKE_TAG, "Забастовка")]
+
+
 def post(id, title="Strikers hold the line", slug=None, status="publish", post_type="post",
          content="<p>First paragraph.</p>", excerpt="", gmt="2026-03-03 09:30:00", sticky=0,
-         comments=0):  # fmt: skip
-    extra = "".join(COMMENT.format(n=n) for n in range(comments))
-    return POST.format(
-        id=id, title=title, slug=slug or f"post-{id}", status=status, post_type=post_type,
-        content=content, excerpt=excerpt, gmt=gmt, sticky=sticky, extra=extra,
+         comments=0, parent=0, password="", thumbnail=90, terms=TERMS, extra="",
+         link=None):  # fmt: skip
+    extra += "".join(COMMENT.format(n=n) for n in range(comments))
+    terms = "".join(
+        f'<category domain="{domain}" nicename="{nicename}"><![CDATA[{name}]]></category>'
+        for domain, nicename, name in terms
+    )
+    text = POST.format(
+        id=id, title=title, slug=f"post-{id}" if slug is None else slug, status=status,
+        post_type=post_type, content=content, excerpt=excerpt, gmt=gmt, sticky=sticky,
+        extra=extra, parent=parent, password=password, thumbnail=thumbnail, terms=terms,
+    )  # fmt: skip
+    if link is not None:
+        text = text.replace(
+            f"<link>https://lantern.example/{slug or f'post-{id}'}/</link>", f"<link>{link}</link>"
+        )
+    return text
+
+
+def attachment(id, path, parent=0, title="A picture"):
+    """An attachment item: its file at https://lantern.example/wp-content/uploads/PATH."""
+    url = f"https://lantern.example/wp-content/uploads/{path}"
+    return post(
+        id, title=title, slug=f"picture-{id}", status="inherit", post_type="attachment",
+        content="", parent=parent, thumbnail="", terms=[],
+        link=f"https://lantern.example/?attachment_id={id}",
+        extra=f"<wp:attachment_url><![CDATA[{url}]]></wp:attachment_url>",
     )  # fmt: skip
 
 

@@ -1,0 +1,261 @@
+"""An old site's body HTML, made safe and turned into Clarion's body blocks.
+
+The HTML is sanitised first (nh3: no scripts, no event handlers, no `javascript:` links, no
+styles), then read top to bottom: text, lists and inline formatting become paragraph blocks
+in Wagtail's rich-text format, headings crossheads, blockquotes quotes, pictures image
+blocks (from the media folder). Embedded players become plain links — a public page loads
+nothing from elsewhere — and whatever has no Clarion equivalent (a table, an unknown
+shortcode or card, a picture the media folder lacks) becomes an "Imported: needs an editor"
+block holding what the old site had: kept and visible in the editor, never silently lost.
+
+Two elements are the readers' way of passing on what they met (see wordpress_markup and
+the Ghost reader): `<clarion-embed href>` for an embed and `<clarion-unmapped reason>` for
+anything else that could not be mapped."""
+
+import html
+import re
+import uuid
+from dataclasses import dataclass, field
+
+import nh3
+from bs4 import BeautifulSoup, Comment, NavigableString
+
+EMBED, UNMAPPED = "clarion-embed", "clarion-unmapped"
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+LISTS = {"ul", "ol"}
+PLAYERS = {"iframe", "video", "audio", EMBED}
+ALLOWED_TAGS = {
+    *HEADINGS, *LISTS, *PLAYERS, UNMAPPED, "p", "br", "b", "strong", "i", "em", "u", "s",
+    "sub", "sup", "a", "li", "blockquote", "cite", "footer", "figure", "figcaption", "img",
+    "pre", "code", "hr", "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th",
+    "div", "span", "section", "article", "header", "aside", "source",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "iframe": {"src", "title"},
+    "video": {"src"},
+    "audio": {"src"},
+    "source": {"src"},
+    EMBED: {"href"},
+    UNMAPPED: {"reason"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+SCHEMES = {"http", "https", "mailto", "tel"}
+# Inline formatting a Clarion paragraph keeps, in Wagtail's stored form.
+INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i", "sup": "sup"}
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+LOOSE_BREAKS = re.compile(r"^(\s*<br/>)+|(<br/>\s*)+$")  # at a paragraph's ends
+
+
+def sanitise(markup):
+    """The HTML with everything unsafe removed, the contents of scripts and styles too."""
+    return nh3.clean(
+        markup,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style", "noscript", "template", "object"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=SCHEMES,
+        link_rel=None,
+    )
+
+
+def plain_text(markup, limit=None):
+    """Text only (an excerpt for a standfirst), whitespace collapsed, cut at a word."""
+    text = " ".join(BeautifulSoup(sanitise(markup), "html.parser").get_text(" ").split())
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+@dataclass
+class Body:
+    """The blocks (as stored: type, value, id) and what an editor needs to know of them."""
+
+    blocks: list = field(default_factory=list)
+    unmapped: list = field(default_factory=list)  # reasons, one per imported-content block
+    missing_media: list = field(default_factory=list)  # picture addresses not found
+    embeds: int = 0  # players turned into links
+
+
+def body_blocks(markup, find_image, *, line_breaks=False):
+    """Body of `markup`. `find_image(src, title)` gives a Wagtail image id or None.
+    With `line_breaks` (WordPress), blank lines part paragraphs and a newline breaks a line,
+    as WordPress itself shows its posts."""
+    builder = BodyBuilder(find_image, line_breaks)
+    builder.walk(BeautifulSoup(sanitise(markup or ""), "html.parser"))
+    builder.flush_paragraphs()
+    return builder.body
+
+
+def has_any(tag, names):
+    return tag.name in names or tag.find(names) is not None
+
+
+def text_lines(tag):
+    """A tag's text with its paragraphs and line breaks kept as newlines."""
+    for br in tag.find_all("br"):
+        br.replace_with("\n")
+    parts = [part.get_text(" ").strip() for part in tag.find_all(["p", "li"])] or [tag.get_text()]
+    return "\n\n".join(part for part in parts if part).strip()
+
+
+class BodyBuilder:
+    """Reads the sanitised tree once, gathering runs of text into paragraph blocks."""
+
+    def __init__(self, find_image, line_breaks):
+        self.find_image = find_image
+        self.line_breaks = line_breaks
+        self.body = Body()
+        self.inline = []  # the open paragraph's HTML pieces
+        self.paragraphs = []  # finished <p>/<ul>/<ol> of the open paragraph block
+
+    # Blocks ---------------------------------------------------------------------------
+
+    def add(self, block_type, value):
+        self.flush_paragraphs()
+        self.body.blocks.append({"type": block_type, "value": value, "id": str(uuid.uuid4())})
+
+    def flush_inline(self):
+        text = LOOSE_BREAKS.sub("", "".join(self.inline)).strip()
+        if text:
+            self.paragraphs.append(f"<p>{text}</p>")
+        self.inline = []
+
+    def flush_paragraphs(self):
+        self.flush_inline()
+        if self.paragraphs:
+            paragraphs, self.paragraphs = self.paragraphs, []
+            self.add("paragraph", "".join(paragraphs))
+
+    def mark(self, reason, source):
+        """An imported-content block: what the old site had, for an editor."""
+        self.add("imported", {"reason": reason[:300], "source": source.strip()})
+
+    def unmapped(self, reason, source):
+        self.body.unmapped.append(reason)
+        self.mark(reason, source)
+
+    # Reading --------------------------------------------------------------------------
+
+    def walk(self, parent):
+        for node in parent.children:
+            if isinstance(node, Comment):
+                continue
+            if isinstance(node, NavigableString):
+                self.text(str(node))
+            else:
+                self.element(node)
+
+    def text(self, text):
+        if not self.line_breaks:
+            self.inline.append(html.escape(text.replace("\n", " ")))
+            return
+        for number, part in enumerate(PARAGRAPH_BREAK.split(text)):
+            if number:
+                self.flush_inline()
+            self.inline.append("<br/>".join(html.escape(line) for line in part.split("\n")))
+
+    def element(self, tag):
+        name = tag.name
+        if name in INLINE or name in {"a", "span", "u", "s", "sub", "code", "cite", "br"}:
+            if has_any(tag, {"img", *PLAYERS, UNMAPPED, "table"}):
+                self.walk(tag)  # a linked picture: the picture, not the link
+            else:
+                self.inline.append(render_inline(tag))
+        elif name == "p":
+            self.flush_inline()
+            self.walk(tag)
+            self.flush_inline()
+        elif name in LISTS:
+            self.flush_inline()
+            self.paragraphs.append(render_list(tag))
+        elif name in HEADINGS:
+            if text := " ".join(tag.get_text(" ").split()):
+                self.add("crosshead", text)
+        elif name == "blockquote":
+            self.quote(tag)
+        elif name == "figure" and tag.find("img"):
+            self.figure(tag)
+        elif name == "img":
+            self.image(tag.get("src", ""), tag.get("alt", ""), "")
+        elif name in PLAYERS:
+            self.player(tag)
+        elif name == UNMAPPED:
+            self.unmapped(tag.get("reason") or "Content the import could not map", tag.text)
+        elif name == "table":
+            self.unmapped(
+                "A table: Clarion has no table block; redo it as text, a fact box or a picture",
+                str(tag),
+            )
+        elif name == "pre":
+            self.flush_inline()
+            lines = [html.escape(line) for line in tag.get_text().strip("\n").split("\n")]
+            self.paragraphs.append(f"<p>{'<br/>'.join(lines)}</p>")
+        else:  # div, section, hr, figure without a picture…: a boundary, then what it holds
+            self.flush_inline()
+            self.walk(tag)
+            self.flush_inline()
+
+    def quote(self, tag):
+        cite = tag.find(["cite", "footer"])
+        attribution = " ".join(cite.extract().get_text(" ").split()) if cite else ""
+        text = text_lines(tag)
+        if text:
+            self.add("quote", {"text": text, "attribution": attribution.lstrip("—– -")[:200]})
+
+    def figure(self, tag):
+        caption = tag.find("figcaption")
+        caption_text = " ".join(caption.extract().get_text(" ").split()) if caption else ""
+        for img in tag.find_all("img"):
+            self.image(img.get("src", ""), img.get("alt", ""), caption_text)
+
+    def image(self, src, alt, caption):
+        image_id = self.find_image(src, alt or caption) if src else None
+        if image_id is None:
+            self.body.missing_media.append(src)
+            self.mark(
+                "A picture not found in the media folder: add it, or delete this block",
+                src or "(a picture with no address)",
+            )
+            return
+        self.add("image", {"image": image_id, "caption": caption[:300], "credit": ""})
+
+    def player(self, tag):
+        source = tag.find("source")
+        url = tag.get("href") or tag.get("src") or (source.get("src") if source else "")
+        if not url:
+            self.unmapped("An embedded player with no address", str(tag))
+            return
+        self.body.embeds += 1
+        self.flush_inline()
+        link = html.escape(url, quote=True)
+        label = html.escape(" ".join(tag.get_text(" ").split()) or url)
+        self.paragraphs.append(f'<p><a href="{link}">{label}</a></p>')
+
+
+def render_inline(tag):
+    """Inline HTML in Wagtail's stored form: bold, italic, superscript, links, line breaks."""
+    if isinstance(tag, Comment):
+        return ""
+    if isinstance(tag, NavigableString):
+        return html.escape(" ".join(str(tag).split("\n")))
+    if tag.name == "br":
+        return "<br/>"
+    inner = "".join(render_inline(child) for child in tag.children)
+    if tag.name == "a" and tag.get("href"):
+        return f'<a href="{html.escape(tag["href"], quote=True)}">{inner}</a>'
+    if tag.name in INLINE and inner.strip():
+        return f"<{INLINE[tag.name]}>{inner}</{INLINE[tag.name]}>"
+    return inner
+
+
+def render_list(tag):
+    items = []
+    for item in tag.find_all("li", recursive=False):
+        nested = [render_list(sub) for sub in item.find_all(LISTS, recursive=False)]
+        for sub in item.find_all(LISTS, recursive=False):
+            sub.extract()
+        items.append(f"<li>{render_inline(item).strip()}{''.join(nested)}</li>")
+    return f"<{tag.name}>{''.join(items)}</{tag.name}>"
