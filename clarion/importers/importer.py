@@ -339,12 +339,13 @@ class Importer:
     def article(self, item, known):
         page = self.editable(Kind.POST, known)
         body = self.body(Kind.POST, item)
-        categories = [self.term_id(self.category_ids, Category, s, n) for s, n in item.categories]
+        # Every article has a category: Ghost's primary tag (its first) stands for one, and
+        # a post filed nowhere goes under News.
+        filed = item.categories or item.tags[:1] or [("news", "News")]
+        categories = [self.term_id(self.category_ids, Category, s, n) for s, n in filed]
         topics = [self.term_id(self.topic_ids, Topic, s, n) for s, n in item.tags]
         # An article has one category: the others file it under topics of their names.
-        topics += [
-            self.term_id(self.topic_ids, Topic, f"category:{s}", n) for s, n in item.categories[1:]
-        ]
+        topics += [self.term_id(self.topic_ids, Topic, f"category:{s}", n) for s, n in filed[1:]]
         page = page or Article()
         page.title = title_of(item)
         page.standfirst = plain_text(item.excerpt, 600)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from . import wordpress_markup
+from .ghost import read_ghost
 from .records import Channel, Item, Term
 from .wxr import read_wxr
 
@@ -97,8 +98,6 @@ class GhostExport:
 
     def check(self):
         """Reads and checks the whole file (Ghost exports are small: it is kept in memory)."""
-        from .ghost import read_ghost
-
         self.held = list(read_ghost(self.path))
         return Survey(records=len(self.held))
 

@@ -100,7 +100,6 @@ class Category(SluggedModel):
         return f"/category/{self.slug}/"
 
 
-
 class CategoryTree:
     """Every category, read once per content version: a category's page names its broader
     categories and its subcategories and lists their articles too (as on the old sites

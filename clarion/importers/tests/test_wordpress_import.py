@@ -2,12 +2,10 @@
 categories, topics, authors and pictures, every old address leads to its new page, a
 second run changes only what changed, and a bad file or item is reported, not half-done."""
 
-import io
 from datetime import UTC, datetime
 
 import pytest
-from django.core.management import CommandError, call_command
-from PIL import Image as PillowImage
+from django.core.management import CommandError
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images.models import Image
 from wagtail.models import PageViewRestriction
@@ -17,6 +15,7 @@ from clarion.home.models import HomePage
 from clarion.importers.models import ImportedItem
 from clarion.newsroom.models import Article, Author, Category, Topic
 
+from .running import picture, run_import
 from .wxr_files import STRIKE_TAG, attachment, export, post
 
 pytestmark = pytest.mark.django_db
@@ -28,19 +27,12 @@ PICTURE = "2026/03/march.jpg"
 def media_dir(tmp_path):
     """A copy of the old site's wp-content/uploads holding one picture."""
     folder = tmp_path / "uploads"
-    (folder / "2026/03").mkdir(parents=True)
-    PillowImage.new("RGB", (40, 30), "firebrick").save(folder / PICTURE)
+    picture(folder, PICTURE)
     return folder
 
 
-def run(tmp_path, text, media_dir=None, name="export.xml"):
-    """Imports `text` as a WordPress export; the printed report."""
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    options = {"media_dir": str(media_dir)} if media_dir else {}
-    call_command("import_wordpress", str(path), stdout=out, stderr=err, **options)
-    return out.getvalue() + err.getvalue()
+def run(tmp_path, text, media_dir=None):
+    return run_import("import_wordpress", tmp_path, text, media_dir, name="export.xml")
 
 
 def paper(changes=None):
@@ -258,3 +250,13 @@ def test_re_running_an_unchanged_export_reads_little(tmp_path, django_assert_max
     run(tmp_path, paper())
     with django_assert_max_num_queries(40):  # a lookup or two per record, no writes
         run(tmp_path, paper())
+
+
+def test_a_password_protected_post_keeps_its_password(tmp_path, client):
+    run(tmp_path, export(post(31, title="Branch minutes", password="red-flag")))
+    article = Article.objects.get(title="Branch minutes")
+    restriction = PageViewRestriction.objects.get(page=article)
+    assert (restriction.restriction_type, restriction.password) == ("password", "red-flag")
+    page = client.get("/news/post-31/").text
+    assert 'name="password"' in page  # Wagtail's password form
+    assert "First paragraph." not in page  # the text waits for the password

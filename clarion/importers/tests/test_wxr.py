@@ -7,17 +7,12 @@ import pytest
 
 from clarion.importers.wxr import Author, Channel, Item, Term, WXRError, read_wxr
 
+from .running import write
 from .wxr_files import export, post
 
 
-def write(tmp_path, text, name="export.xml"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def records(tmp_path, text):
-    return list(read_wxr(write(tmp_path, text)))
+    return list(read_wxr(write(tmp_path, text, "export.xml")))
 
 
 def test_an_export_reads_as_its_site_authors_terms_and_items(tmp_path):
