@@ -3,6 +3,7 @@ when needed, and timing requests through Django's whole request handling in-proc
 
 import os
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -65,8 +66,9 @@ def setup_django(args):
         print("database already holds {:,} articles, {:,} branches, {:,} events".format(*have))
 
 
-def ensure_postgres_database(url):
-    """Create the benchmark database on the PostgreSQL server if it is not there yet."""
+def ensure_postgres_database(url, fresh=False):
+    """Create the benchmark database on the PostgreSQL server if it is not there yet (with
+    `fresh`, drop it first: an empty database)."""
     import dj_database_url
     import psycopg
 
@@ -79,11 +81,25 @@ def ensure_postgres_database(url):
         "password": config["PASSWORD"] or None,
     }
     with psycopg.connect(**admin, autocommit=True) as connection:
+        if fresh:
+            connection.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
         exists = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
         ).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def git_commit():
+    """The commit measured, and whether the tree had changes beyond it."""
+
+    def git(*command):
+        return subprocess.run(
+            ["git", "-C", str(ROOT), *command], capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + (" with uncommitted changes" if git("status", "--porcelain") else "")
 
 
 def print_header(label):

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from common import ROOT, add_database_arguments, setup_django
+from common import ROOT, add_database_arguments, git_commit, setup_django
 
 VAR = ROOT / "var" / "load"
 PAGE_TYPES = ("home", "article", "topic", "archive", "search", "feed")
@@ -1024,16 +1024,6 @@ def command_line():
     """The command as typed, with any database password hidden."""
     argv = [re.sub(r"(://[^:/@]+:)[^@]+@", r"\1***@", arg) for arg in sys.argv]
     return shlex.join([relative(Path(sys.executable)), *argv])
-
-
-def git_commit():
-    def git(*command):
-        return subprocess.run(
-            ["git", "-C", str(ROOT), *command], capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + (" with uncommitted changes" if git("status", "--porcelain") else "")
 
 
 def software_versions():

@@ -30,12 +30,11 @@ import itertools
 import os
 import re
 import statistics
-import subprocess
 import time
 from decimal import Decimal
 from functools import partial
 
-from common import ROOT, add_database_arguments, measure, read_body, setup_django
+from common import ROOT, add_database_arguments, git_commit, measure, read_body, setup_django
 
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'bench-membership.sqlite3'}"
 SEED = 2026
@@ -466,16 +465,6 @@ def run_measurements(args):
         f"cached): {statistics.median(timings):.1f} ms uncached"
     )
     return rows, exports, notes
-
-
-def git_commit():
-    try:
-        described = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-        )
-    except OSError:
-        return "unknown"
-    return described.stdout.strip() or "unknown"
 
 
 def join_postcode():

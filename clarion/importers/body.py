@@ -3,14 +3,16 @@
 The HTML is sanitised first (nh3: no scripts, no event handlers, no `javascript:` links, no
 styles), then read top to bottom: text, lists and inline formatting become paragraph blocks
 in Wagtail's rich-text format, headings crossheads, blockquotes quotes, pictures image
-blocks (from the media folder). Embedded players become plain links — a public page loads
-nothing from elsewhere — and whatever has no Clarion equivalent (a table, an unknown
-shortcode or card, a picture the media folder lacks) becomes an "Imported: needs an editor"
-block holding what the old site had: kept and visible in the editor, never silently lost.
+blocks (from the media folder; a gallery's each with its own caption). A picture, player or
+table inside a list, quote or heading follows it as a block of its own. Embedded players
+become plain links — a public page loads nothing from elsewhere — and whatever has no
+Clarion equivalent (a table, an unknown shortcode or card, a picture the media folder lacks)
+becomes an "Imported: needs an editor" block holding what the old site had: kept and
+visible in the editor, never silently lost.
 
-Two elements are the readers' way of passing on what they met (see wordpress_markup and
-the Ghost reader): `<clarion-embed href>` for an embed and `<clarion-unmapped reason>` for
-anything else that could not be mapped."""
+Two elements are the readers' way of passing on what they met (see wordpress_markup,
+ghost_markup and ghost_cards): `<clarion-embed href>` for an embed and
+`<clarion-unmapped reason>` for anything else that could not be mapped."""
 
 import html
 import re
@@ -24,6 +26,10 @@ EMBED, UNMAPPED = "clarion-embed", "clarion-unmapped"
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 LISTS = {"ul", "ol"}
 PLAYERS = {"iframe", "video", "audio", EMBED}
+# What becomes a block of its own wherever it stands, even inside a list or a quote.
+STANDALONE = {"img", "table", UNMAPPED, *PLAYERS}
+# Elements read as text whole: what stands alone inside them is taken out first.
+READ_WHOLE = {*LISTS, *HEADINGS, "blockquote", "pre"}
 ALLOWED_TAGS = {
     *HEADINGS, *LISTS, *PLAYERS, UNMAPPED, "p", "br", "b", "strong", "i", "em", "u", "s",
     "sub", "sup", "a", "li", "blockquote", "cite", "footer", "figure", "figcaption", "img",
@@ -47,6 +53,13 @@ SCHEMES = {"http", "https", "mailto", "tel"}
 INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i", "sup": "sup"}
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 LOOSE_BREAKS = re.compile(r"^(\s*<br/>)+|(<br/>\s*)+$")  # at a paragraph's ends
+
+
+def unmapped_element(reason, original):
+    """How a reader of an export passes on what Clarion has no equivalent for: the original,
+    escaped, in a <clarion-unmapped> element that becomes an "Imported" block."""
+    reason = html.escape(reason, quote=True)
+    return f'<{UNMAPPED} reason="{reason}">{html.escape(original)}</{UNMAPPED}>'
 
 
 def sanitise(markup):
@@ -91,6 +104,23 @@ def body_blocks(markup, find_image, *, line_breaks=False):
 
 def has_any(tag, names):
     return tag.name in names or tag.find(names) is not None
+
+
+def held(tag):
+    """The pictures (a figure with its picture whole), players, tables and unmapped content
+    inside `tag`, outermost only, in document order."""
+    for child in tag.find_all(True, recursive=False):
+        if child.name in STANDALONE or (child.name == "figure" and child.find("img")):
+            yield child
+        else:
+            yield from held(child)
+
+
+def lone_picture(figure):
+    """The figure's picture if it holds just that; None for a gallery, or a figure with a
+    player or a table besides."""
+    inside = list(held(figure))
+    return inside[0] if len(inside) == 1 and inside[0].name == "img" else None
 
 
 def text_lines(tag):
@@ -158,9 +188,12 @@ class BodyBuilder:
             self.inline.append("<br/>".join(html.escape(line) for line in part.split("\n")))
 
     def element(self, tag):
+        """One element; one read as text whole (a list, a quote, a heading) is followed by
+        the pictures, players and unmapped content it held, so none is shown as text or lost."""
         name = tag.name
+        lifted = [found.extract() for found in list(held(tag))] if name in READ_WHOLE else []
         if name in INLINE or name in {"a", "span", "u", "s", "sub", "code", "cite", "br"}:
-            if has_any(tag, {"img", *PLAYERS, UNMAPPED, "table"}):
+            if has_any(tag, STANDALONE):
                 self.walk(tag)  # a linked picture: the picture, not the link
             else:
                 self.inline.append(render_inline(tag))
@@ -170,16 +203,18 @@ class BodyBuilder:
             self.flush_inline()
         elif name in LISTS:
             self.flush_inline()
-            self.paragraphs.append(render_list(tag))
+            if rendered := render_list(tag):
+                self.paragraphs.append(rendered)
         elif name in HEADINGS:
             if text := " ".join(tag.get_text(" ").split()):
                 self.add("crosshead", text)
         elif name == "blockquote":
             self.quote(tag)
-        elif name == "figure" and tag.find("img"):
-            self.figure(tag)
+        elif name == "figure" and (picture := lone_picture(tag)):  # a gallery: see below
+            caption = tag.find("figcaption")
+            self.image(picture, " ".join(caption.get_text(" ").split()) if caption else "")
         elif name == "img":
-            self.image(tag.get("src", ""), tag.get("alt", ""), "")
+            self.image(tag)
         elif name in PLAYERS:
             self.player(tag)
         elif name == UNMAPPED:
@@ -193,10 +228,14 @@ class BodyBuilder:
             self.flush_inline()
             lines = [html.escape(line) for line in tag.get_text().strip("\n").split("\n")]
             self.paragraphs.append(f"<p>{'<br/>'.join(lines)}</p>")
-        else:  # div, section, hr, figure without a picture…: a boundary, then what it holds
+        else:
+            # div, section, hr, a gallery (its inner figures each with their own caption, its
+            # own caption as text)…: a boundary, then what it holds, in order
             self.flush_inline()
             self.walk(tag)
             self.flush_inline()
+        for found in lifted:
+            self.element(found)
 
     def quote(self, tag):
         cite = tag.find(["cite", "footer"])
@@ -205,13 +244,8 @@ class BodyBuilder:
         if text:
             self.add("quote", {"text": text, "attribution": attribution.lstrip("—– -")[:200]})
 
-    def figure(self, tag):
-        caption = tag.find("figcaption")
-        caption_text = " ".join(caption.extract().get_text(" ").split()) if caption else ""
-        for img in tag.find_all("img"):
-            self.image(img.get("src", ""), img.get("alt", ""), caption_text)
-
-    def image(self, src, alt, caption):
+    def image(self, img, caption=""):
+        src, alt = img.get("src", ""), img.get("alt", "")
         image_id = self.find_image(src, alt or caption) if src else None
         if image_id is None:
             self.body.missing_media.append(src)
@@ -244,7 +278,7 @@ def render_inline(tag):
     if tag.name == "br":
         return "<br/>"
     inner = "".join(render_inline(child) for child in tag.children)
-    if tag.name == "a" and tag.get("href"):
+    if tag.name == "a" and tag.get("href") and inner.strip():  # not one left empty
         return f'<a href="{html.escape(tag["href"], quote=True)}">{inner}</a>'
     if tag.name in INLINE and inner.strip():
         return f"<{INLINE[tag.name]}>{inner}</{INLINE[tag.name]}>"
@@ -252,10 +286,13 @@ def render_inline(tag):
 
 
 def render_list(tag):
+    """The list in Wagtail's form, without the items left empty (a picture or a player taken
+    out of them); '' if none is left."""
     items = []
     for item in tag.find_all("li", recursive=False):
-        nested = [render_list(sub) for sub in item.find_all(LISTS, recursive=False)]
-        for sub in item.find_all(LISTS, recursive=False):
-            sub.extract()
-        items.append(f"<li>{render_inline(item).strip()}{''.join(nested)}</li>")
-    return f"<{tag.name}>{''.join(items)}</{tag.name}>"
+        nested = "".join(
+            render_list(sub.extract()) for sub in item.find_all(LISTS, recursive=False)
+        )
+        if text := render_inline(item).strip() + nested:
+            items.append(f"<li>{text}</li>")
+    return f"<{tag.name}>{''.join(items)}</{tag.name}>" if items else ""

@@ -4,14 +4,15 @@ A Ghost export normally carries each post's HTML as well; these are for the post
 it. Text is escaped; what Ghost itself keeps as HTML (an HTML card, a caption, a callout)
 is passed on as it is, for the importer sanitises everything. Both formats share the card
 renderers: an embed becomes `<clarion-embed href>`, and a card Clarion has no equivalent
-for (video, signup form, product…) becomes `<clarion-unmapped reason>` holding the card
-whole, for an editor to redo."""
+for (video, signup form, product…), or one too odd to render (a gallery without its list of
+pictures, an embed without its address), becomes `<clarion-unmapped reason>` holding the
+card whole, for an editor to redo: one odd card never stops an import."""
 
 import html
 import json
 import re
 
-from .body import UNMAPPED
+from .body import unmapped_element
 from .wordpress_markup import embed
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -26,6 +27,7 @@ LEXICAL_TAGS |= {"listitem": "li", "link": "a", "autolink": "a"}
 # Mobiledoc card names Lexical spells differently.
 MOBILEDOC_CARDS = {"hr": "horizontalrule", "code": "codeblock", "card-markdown": "markdown"}
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
+PARAGRAPH_START = re.compile(r"\s*<p[\s>]", re.IGNORECASE)
 
 
 def opening(tag, href=None):
@@ -40,21 +42,50 @@ def text_of(value):
     return value if isinstance(value, str) else ""
 
 
+def required(card, key, kind=str):
+    """`card[key]`, which the card cannot be shown without: ValueError if it is missing,
+    empty or not a `kind`."""
+    value = card.get(key)
+    if not isinstance(value, kind) or not value:
+        raise ValueError(f"no {key}")
+    return value
+
+
+def paragraph(markup):
+    """Ghost's HTML text (a caption, a callout) as a paragraph; it is often one already."""
+    if not markup.strip():
+        return ""
+    return markup if PARAGRAPH_START.match(markup) else f"<p>{markup}</p>"
+
+
+def unmapped_card(name, original):
+    """A card Clarion has no equivalent for, whole (its JSON, or Ghost's HTML for it)."""
+    return unmapped_element(f"Ghost card: {name}", original)
+
+
+def bookmark_html(url, title, description="", caption=""):
+    """A bookmark card (another site's page) as a link with its title, its description and
+    caption as text. That site's icon and thumbnail are left out: they are not the paper's
+    pictures, and a public page loads nothing from elsewhere."""
+    description = f"<br>{html.escape(description)}" if description else ""
+    link = wrap("a", html.escape(title or url), href=url)
+    return f"<p>{link}{description}</p>{paragraph(caption)}"
+
+
 # Cards ------------------------------------------------------------------------------------
 
 
 def figure(card):
     """A picture; its caption is HTML in Ghost and is kept so."""
-    src, alt, caption = (text_of(card.get(key)) for key in ("src", "alt", "caption"))
+    src = required(card, "src")
+    alt, caption = (text_of(card.get(key)) for key in ("alt", "caption"))
     caption = f"<figcaption>{caption}</figcaption>" if caption else ""
     return f'<figure><img src="{html.escape(src)}" alt="{html.escape(alt)}">{caption}</figure>'
 
 
 def gallery(card):
-    images = card.get("images")
-    figures = "".join(figure(image) for image in images if isinstance(image, dict))
-    caption = text_of(card.get("caption"))
-    return figures + (f"<p>{caption}</p>" if caption else "")
+    figures = "".join(figure(image) for image in required(card, "images", list))
+    return figures + paragraph(text_of(card.get("caption")))
 
 
 def markdown(card):
@@ -63,20 +94,15 @@ def markdown(card):
     return "".join(f"<p>{html.escape(chunk.strip())}</p>" for chunk in chunks if chunk.strip())
 
 
-def title_of(card):
-    metadata = card.get("metadata")
-    return text_of(metadata.get("title")) if isinstance(metadata, dict) else ""
+def metadata(card, key):
+    """What Ghost fetched of an embedded or bookmarked page: its title, description…"""
+    found = card.get("metadata")
+    return text_of(found.get(key)) if isinstance(found, dict) else ""
 
 
 def bookmark(card):
-    url = text_of(card.get("url"))
-    return f"<p>{wrap('a', html.escape(title_of(card) or url), href=url)}</p>"
-
-
-def callout(card):
-    """Ghost keeps a callout's text as HTML, usually already a paragraph."""
-    text = text_of(card.get("calloutText"))
-    return text if text.lstrip().startswith("<p") else f"<p>{text}</p>"
+    url, caption = required(card, "url"), text_of(card.get("caption"))
+    return bookmark_html(url, metadata(card, "title"), metadata(card, "description"), caption)
 
 
 CARDS = {
@@ -84,22 +110,22 @@ CARDS = {
     "gallery": gallery,
     "html": lambda card: text_of(card.get("html")),
     "markdown": markdown,
-    "embed": lambda card: embed(text_of(card.get("url")), title_of(card)),
+    "embed": lambda card: embed(required(card, "url"), metadata(card, "title")),
     "bookmark": bookmark,
     "codeblock": lambda card: f"<pre><code>{html.escape(text_of(card.get('code')))}</code></pre>",
-    "callout": callout,
+    "callout": lambda card: paragraph(text_of(card.get("calloutText"))),
     "horizontalrule": lambda card: "<hr>",
 }
 
 
 def render_card(card):
-    """A card (a dict with its `type`) as HTML; one Clarion cannot map, as unmapped."""
+    """A card (a dict with its `type`) as HTML; one Clarion cannot map, or one a field of
+    which is missing or of the wrong kind, as unmapped."""
     kind = card.get("type")
-    if kind in CARDS:
+    try:
         return CARDS[kind](card)
-    reason = html.escape(f"Ghost card: {kind}")
-    whole = html.escape(json.dumps(card, ensure_ascii=False))
-    return f'<{UNMAPPED} reason="{reason}">{whole}</{UNMAPPED}>'
+    except (LookupError, TypeError, ValueError, AttributeError):  # unknown, or too odd
+        return unmapped_card(kind, json.dumps(card, ensure_ascii=False))
 
 
 # Lexical ----------------------------------------------------------------------------------

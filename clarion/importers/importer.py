@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -20,6 +20,7 @@ from django.urls import get_resolver
 from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
+from wagtail.log_actions import registry as log_registry
 from wagtail.models import Page, PageViewRestriction, Revision
 
 from clarion.core.models import StandardPage
@@ -48,6 +49,9 @@ DRAFT_STATUSES = {"draft", "pending"}
 SKIPPED_STATUSES = {"trash": "in the bin", "auto-draft": "an empty draft"}
 STAFF_GROUPS = ("Editors", "Moderators")  # who reads what the old site kept private
 HOME_ROUTES = ("archive", "topics", "category", "authors")
+# What of an item's meta the import uses: anything else (view counters, SEO plugins' notes)
+# changing on the old site is no change to the article.
+USED_META = ("_thumbnail_id", "ghost_status", "feature_image_alt")
 
 
 class ItemSkipped(Exception):
@@ -59,21 +63,35 @@ class SiteNotReady(Exception):
 
 
 @dataclass
-class Report:
+class Notes:
+    """What importing one record found for the report: kept only if its transaction
+    commits, so a record that failed adds nothing but its failure."""
+
+    unmapped: list = field(default_factory=list)  # (kind, id, title, [reasons])
+    embeds: int = 0
+    redirects: int = 0
+    long_paths: list = field(default_factory=list)  # old addresses too long to redirect
+
+
+@dataclass
+class Report(Notes):
     """What an import did, for the summary printed at its end."""
 
     counts: dict = field(default_factory=dict)  # kind → Counter(created, updated, …)
     failures: list = field(default_factory=list)  # (kind, id, reason)
     skipped: list = field(default_factory=list)  # (kind, id, reason), not the unchanged
-    unmapped: list = field(default_factory=list)  # (kind, id, title, [reasons])
     missing_media: dict = field(default_factory=dict)  # address → why
     comments: int = 0
-    embeds: int = 0
-    redirects: int = 0
     lead_story: str = ""
 
     def count(self, kind, outcome):
         self.counts.setdefault(kind, Counter())[outcome] += 1
+
+    def keep(self, notes):
+        self.unmapped += notes.unmapped
+        self.embeds += notes.embeds
+        self.redirects += notes.redirects
+        self.long_paths += notes.long_paths
 
     def lines(self, limit=20):
         yield f"{'':12}{'created':>9}{'updated':>9}{'unchanged':>11}{'skipped':>9}{'failed':>8}"
@@ -97,6 +115,7 @@ class Report:
             ("Failed", [f"{k} {i}: {why}" for k, i, why in self.failures]),
             ("Skipped", [f"{k} {i}: {why}" for k, i, why in self.skipped]),
             ("Missing media", [f"{url or '(none)'}: {why}" for url, why in missing]),
+            ("Old addresses too long for a redirect (over 255 characters)", self.long_paths),
             ("Needs an editor (content marked “Imported: needs an editor”)",
              [f"{k} {i} “{t}”: {'; '.join(sorted(set(r)))}" for k, i, t, r in self.unmapped]),
         ):  # fmt: skip
@@ -108,21 +127,30 @@ class Report:
 
 
 def fingerprint(record):
+    """Of what the import reads of `record`: where it stands in the file, its comments and
+    the meta the import does not use can change without changing what it becomes."""
     data = asdict(record)
-    data.pop("line", None)
+    for unused in ("line", "comments"):
+        data.pop(unused, None)
+    if "meta" in data:
+        data["meta"] = {key: data["meta"][key] for key in USED_META if key in data["meta"]}
     text = json.dumps([FORMAT_VERSION, type(record).__name__, data], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def routes_under_home():
-    """First path segments the site itself answers (admin, feeds, join…): a page moved in
-    from the old site must not take one, or it could never be reached."""
+    """First path segments the site itself answers (admin, feeds, join, media…): a page
+    moved in from the old site must not take one, or it could never be reached."""
     words = set(HOME_ROUTES)
-    for pattern in get_resolver().url_patterns:
-        text = str(pattern.pattern).lstrip("^")
-        words.add(text.split("/", 1)[0])
-        for inner in getattr(pattern, "url_patterns", []):
-            words.add(str(inner.pattern).lstrip("^").split("/", 1)[0])
+    words |= {urlsplit(url).path.strip("/").split("/")[0] for url in (settings.MEDIA_URL,
+              settings.STATIC_URL)}  # fmt: skip
+    patterns = list(get_resolver().url_patterns)
+    while patterns:
+        pattern = patterns.pop()
+        first = str(pattern.pattern).lstrip("^").split("/", 1)[0]
+        words.add(first)
+        if not first:  # included at the root: its own routes are top-level too
+            patterns += getattr(pattern, "url_patterns", [])
     return {word for word in words if word and word.replace("-", "").isalnum()}
 
 
@@ -136,11 +164,13 @@ class Importer:
         self.logins = {}  # author login → Author id
         self.category_ids = {}  # old category slug → Category id (items name them by slug)
         self.topic_ids = {}  # old tag slug → Topic id
+        self.deleted_terms = set()  # old slugs of categories and tags deleted here since
         self.pending_parents = []  # (category id, parent's old slug)
         self.pending_pages = []  # pages whose parent page comes later in the file
-        self.attachment_pages = []  # (attachment record, its file's image id)
+        self.attachment_pages = []  # (its old addresses, its post's id, its image id)
         self.sticky = []  # (date, article id)
         self.language = settings.LANGUAGE_CODE
+        self.notes = Notes()  # the record being imported's
 
     # The run --------------------------------------------------------------------------
 
@@ -157,8 +187,7 @@ class Importer:
             self.take(record)
             if bar is not None:
                 bar.update()
-        for item in self.pending_pages:  # their parents are in by now, or never will be
-            self.one(Kind.PAGE, item, self.page)
+        self.place_pending_pages()
         self.finish()
         if bar is not None:
             bar.close()
@@ -184,16 +213,30 @@ class Importer:
                 self.one(Kind.POST, record, self.article)
             elif record.post_type == "page":
                 if record.parent_id and record.parent_id not in self.ids[Kind.PAGE]:
-                    self.pending_pages.append(record)
+                    self.pending_pages.append(record)  # its parent comes later in the file
                 else:
                     self.one(Kind.PAGE, record, self.page)
             elif record.post_type == "attachment":
                 self.one(Kind.ATTACHMENT, record, self.attachment)
+                self.after_attachment(record, self.ids[Kind.ATTACHMENT].get(record.id))
             else:
                 self.report.count("other", "skipped")
                 self.report.skipped.append(
                     ("item", record.id, f"a {record.post_type!r}, which Clarion does not import")
                 )
+
+    def place_pending_pages(self):
+        """Pages whose parent came later in the file, each once its parent is in (a
+        grandchild may wait for its parent, which waits for its own); what is left has no
+        parent in the export and goes under the home page."""
+        waiting, self.pending_pages = self.pending_pages, []
+        while waiting:
+            ready = [item for item in waiting if item.parent_id in self.ids[Kind.PAGE]]
+            ready = ready or waiting[:1]  # an orphan: under home, and its children after it
+            for item in ready:
+                self.one(Kind.PAGE, item, self.page)
+            placed = {id(item) for item in ready}
+            waiting = [item for item in waiting if id(item) not in placed]
 
     def one(self, kind, record, make, source_id=None):
         """Imports one record in its own transaction; counts and reports what happened."""
@@ -202,14 +245,21 @@ class Importer:
             source=self.export.source, site=self.export.site, kind=kind, source_id=source_id
         ).first()
         digest = fingerprint(record)
-        if known and known.fingerprint == digest and self.still_there(kind, known):
+        if (
+            known
+            and known.fingerprint == digest
+            and not self.media.any_found(known.missing_media)  # a second run with the pictures
+            and self.still_there(kind, known)
+        ):
             self.ids[kind][record.id] = known.object_id
             self.after(kind, record, known.object_id)
             self.report.count(kind, "unchanged")
             return
+        self.notes = Notes()
+        self.media.begin()
         try:
             with transaction.atomic():
-                target, revision_id, needs_editor = make(record, known)
+                target, revision_id = make(record, known)
                 ImportedItem.objects.update_or_create(
                     source=self.export.source,
                     site=self.export.site,
@@ -219,19 +269,26 @@ class Importer:
                         "object_id": target.pk,
                         "fingerprint": digest,
                         "revision_id": revision_id,
-                        "needs_editor": needs_editor,
+                        "needs_editor": bool(self.notes.unmapped),
+                        "missing_media": list(dict.fromkeys(self.media.missing_now)),
                     },
                 )
         except ItemSkipped as skipped:
+            self.media.undo()
             self.report.count(kind, "skipped")
             self.report.skipped.append((kind, record.id, str(skipped)))
-            if known:
+            if known and self.still_there(kind, known):  # an editor's changes: kept, linked to
                 self.ids[kind][record.id] = known.object_id
+                self.after(kind, record, known.object_id)
+            elif known and kind in (Kind.CATEGORY, Kind.TAG):
+                self.deleted_terms.add((kind, record.slug))
             return
         except Exception as error:  # one bad record must not stop the others
+            self.media.undo()
             self.report.count(kind, "failed")
             self.report.failures.append((kind, record.id, f"{type(error).__name__}: {error}"))
             return
+        self.report.keep(self.notes)
         self.ids[kind][record.id] = target.pk
         self.after(kind, record, target.pk)
         self.report.count(kind, "updated" if known else "created")
@@ -252,22 +309,32 @@ class Importer:
         return model.objects.filter(pk=known.object_id).exists()
 
     def existing(self, kind, known):
-        """What an earlier run made of this record; ItemSkipped if it has been deleted."""
+        """What an earlier run made of this record; ItemSkipped if it has been deleted, or
+        changed by someone here since (Wagtail logs every change made in the admin)."""
         if known is None:
             return None
         target = TARGETS[kind]().objects.filter(pk=known.object_id).first()
         if target is None:
             raise ItemSkipped("deleted here since it was imported: not made again")
+        changes = log_registry.get_logs_for_instance(target)
+        if changes.filter(timestamp__gt=known.imported_at, user__isnull=False).exists():
+            raise ItemSkipped("edited here since it was imported: not overwritten")
         return target
 
     # Redirects ------------------------------------------------------------------------
 
     def redirect(self, record, page=None, link=""):
         """A permanent redirect from each old address of `record` to its new home."""
+        self.redirect_paths(self.export.old_paths(record), page, link)
+
+    def redirect_paths(self, old_paths, page=None, link=""):
         new_path = Redirect.normalise_path(page_url(page) if page else link)
-        for old in self.export.old_paths(record):
+        for old in old_paths:
             old_path = Redirect.normalise_path(old)
-            if len(old_path) > 255 or old_path in ("/", new_path):
+            if len(old_path) > 255:
+                self.notes.long_paths.append(old_path[:100] + "…")
+                continue
+            if old_path in ("/", new_path):
                 continue
             Redirect.objects.update_or_create(
                 old_path=old_path,
@@ -278,52 +345,88 @@ class Importer:
                     "is_permanent": True,
                 },
             )
-            self.report.redirects += 1
+            self.notes.redirects += 1
 
     # Authors, categories, topics ------------------------------------------------------
 
     def author(self, record, known):
-        author = self.existing(Kind.AUTHOR, known) or (
-            Author.objects.filter(name=record.name[:200]).first() or Author()
+        name = record.name[:200]
+        author = (
+            self.existing(Kind.AUTHOR, known)
+            or self.matching(Author, self.logins.values(), name=name)
+            or Author()
         )
-        author.name = record.name[:200]
+        author.name = name
         if record.bio:
             author.bio = plain_text(record.bio, 1000)
         if record.photo_url:
             author.photo_id = self.media.image_id(record.photo_url, record.name) or author.photo_id
         author.save()
         self.redirect(record, link=author.get_absolute_url())
-        return author, None, False
+        return author, None
 
     def category(self, record, known):
-        category = self.existing(Kind.CATEGORY, known) or (
-            Category.objects.filter(name__iexact=record.name[:200]).first()
-            or Category(show_on_home=False)  # the editors choose the home page's blocks
-        )
-        category.name = record.name[:200]
-        category.description = plain_text(record.description, 300)
+        name = record.name[:200]
         parent_id = self.category_ids.get(record.parent_slug) if record.parent_slug else None
-        if parent_id != category.pk:
+        parent_waits = bool(record.parent_slug) and parent_id is None  # later in the file
+        category = self.existing(Kind.CATEGORY, known)
+        if category is None and not parent_waits:  # "Local" under UK is not "Local" under US
+            claimed = self.category_ids.values()
+            category = self.matching(Category, claimed, name__iexact=name, parent_id=parent_id)
+        category = category or Category(show_on_home=False)  # editors choose the home blocks
+        category.name = name
+        if record.description or known:  # a category already here keeps its own words
+            category.description = plain_text(record.description, 300)
+        if category.pk is None or not self.makes_loop(category.pk, parent_id):
             category.parent_id = parent_id
         category.save()
-        if record.parent_slug and parent_id is None:
+        if parent_waits:
             self.pending_parents.append((category.pk, record.parent_slug))
         self.redirect(record, link=category.get_absolute_url())
-        return category, None, False
+        return category, None
 
     def topic(self, record, known):
-        topic = self.existing(Kind.TAG, known) or (
-            Topic.objects.filter(name__iexact=record.name[:200]).first() or Topic()
+        name = record.name[:200]
+        topic = (
+            self.existing(Kind.TAG, known)
+            or self.matching(Topic, self.topic_ids.values(), name__iexact=name)
+            or Topic()
         )
-        topic.name = record.name[:200]
-        topic.description = plain_text(record.description, 300)
+        topic.name = name
+        if record.description or known:
+            topic.description = plain_text(record.description, 300)
         topic.save()
         self.redirect(record, link=topic.get_absolute_url())
-        return topic, None, False
+        return topic, None
 
-    def term_id(self, ids, model, slug, name):
-        """The category or topic an item names; made on the spot if the export's list of
-        terms lacked it (WordPress writes only the terms in use, but not always)."""
+    @staticmethod
+    def matching(model, claimed, **lookup):
+        """What is already here under the old record's name, unless another record of the
+        export became it: two old authors of one name stay two."""
+        return model.objects.filter(**lookup).exclude(pk__in=list(claimed)).first()
+
+    @staticmethod
+    def makes_loop(category_id, parent_id):
+        """Whether `parent_id` is the category itself or one of its subcategories."""
+        seen = set()
+        while parent_id is not None and parent_id not in seen:
+            if parent_id == category_id:
+                return True
+            seen.add(parent_id)
+            parent_id = Category.objects.filter(pk=parent_id).values_list("parent_id", flat=True)
+            parent_id = parent_id.first()
+        return False
+
+    def term_id(self, kind, slug, name):
+        """The category or topic an item names (None if an editor deleted it here); made on
+        the spot if the export's list of terms lacked it (WordPress writes only the terms in
+        use, but not always). A term written without its slug is known by its name."""
+        ids, model = (
+            (self.category_ids, Category) if kind == Kind.CATEGORY else (self.topic_ids, Topic)
+        )
+        slug = slug or f"name:{name.lower()}"
+        if (kind, slug) in self.deleted_terms:
+            return None
         if slug not in ids:
             found = model.objects.filter(name__iexact=name[:200]).first()
             if found is None:
@@ -337,47 +440,49 @@ class Importer:
     # Articles and pages ---------------------------------------------------------------
 
     def article(self, item, known):
+        schedule = schedule_of(item)  # before anything is made: an unknown status fails here
         page = self.editable(Kind.POST, known)
         body = self.body(Kind.POST, item)
         # Every article has a category: Ghost's primary tag (its first) stands for one, and
-        # a post filed nowhere goes under News.
-        filed = item.categories or item.tags[:1] or [("news", "News")]
-        categories = [self.term_id(self.category_ids, Category, s, n) for s, n in filed]
-        topics = [self.term_id(self.topic_ids, Topic, s, n) for s, n in item.tags]
+        # a post filed nowhere (or only under categories deleted here) goes under News.
+        filed = item.categories or item.tags[:1]
+        categories = [self.term_id(Kind.CATEGORY, s, n) for s, n in filed]
+        categories = [pk for pk in categories if pk] or [self.term_id(Kind.CATEGORY, "", "News")]
+        topics = [self.term_id(Kind.TAG, s, n) for s, n in item.tags]
         # An article has one category: the others file it under topics of their names.
-        topics += [self.term_id(self.topic_ids, Topic, f"category:{s}", n) for s, n in filed[1:]]
+        topics += [self.term_id(Kind.TAG, f"category:{s}", n) for s, n in filed[1:]]
+        topics = [pk for pk in topics if pk]
         page = page or Article()
         page.title = title_of(item)
         page.standfirst = plain_text(item.excerpt, 600)
         page.body = body.blocks
         page.date = item.date
         page.language = self.language
-        page.category_id = categories[0] if categories else None
+        page.category_id = categories[0]
         featured, picture_title = self.export.featured_image(item)
         page.lead_image_id = self.media.image_id(featured, picture_title) if featured else None
         page.lead_image_caption = plain_text(item.featured_image_caption, 300)
+        authors = (self.logins[login] for login in item.author_logins if login in self.logins)
         page.article_authors = [
-            ArticleAuthor(author_id=self.logins[login], date=item.date)
-            for login in dict.fromkeys(item.author_logins)
-            if login in self.logins
+            ArticleAuthor(author_id=pk, date=item.date) for pk in dict.fromkeys(authors)
         ]
         page.article_topics = [
             ArticleTopic(topic_id=pk, date=item.date) for pk in dict.fromkeys(topics)
         ]
-        revision = self.save_page(page, self.news, item)
-        return page, revision.pk, bool(body.unmapped)
+        revision = self.save_page(page, self.news, item, schedule)
+        return page, revision.pk
 
     def page(self, item, known):
+        schedule = schedule_of(item)
         page = self.editable(Kind.PAGE, known) or StandardPage()
-        parent = self.home
-        if item.parent_id and item.parent_id in self.ids[Kind.PAGE]:
-            parent = Page.objects.get(pk=self.ids[Kind.PAGE][item.parent_id])
+        parent_id = self.ids[Kind.PAGE].get(item.parent_id) if item.parent_id else None
+        parent = Page.objects.filter(pk=parent_id).first() if parent_id else None
         body = self.body(Kind.PAGE, item)
         page.title = title_of(item)
         page.intro = plain_text(item.excerpt, 500)
         page.body = body.blocks
-        revision = self.save_page(page, parent, item)
-        return page, revision.pk, bool(body.unmapped)
+        revision = self.save_page(page, parent or self.home, item, schedule)
+        return page, revision.pk
 
     def editable(self, kind, known):
         """The page an earlier run made, unless an editor has changed it here since."""
@@ -392,24 +497,21 @@ class Importer:
             self.media.image_id,
             line_breaks=self.export.line_breaks,
         )
-        self.report.embeds += body.embeds
+        self.notes.embeds += body.embeds
         if body.unmapped:
-            self.report.unmapped.append((kind, item.id, title_of(item), body.unmapped))
+            self.notes.unmapped.append((kind, item.id, title_of(item), body.unmapped))
         return body
 
-    def save_page(self, page, parent, item):
+    def save_page(self, page, parent, item, schedule):
         """Creates or updates the page and publishes, schedules or drafts it as the old
-        site had it; returns its new revision."""
-        status = item.status
-        future = status == "future" and item.date and item.date > timezone.now()
-        go_live = item.date if future else None
-        published = status in ("publish", "private") or (status == "future" and not go_live)
-        if not (published or go_live or status in DRAFT_STATUSES):
-            raise ValueError(f"unknown status {status!r}")
+        site had it; returns its new revision. A page already here stays where it is (an
+        editor may have moved it)."""
+        published, go_live = schedule
+        if page.pk:
+            parent = page.get_parent()
         page.slug = self.slug_for(page, parent, item)
-        when = item.date or timezone.now()
         if page.pk is None and published:
-            revision = create_published(page, parent, when)
+            revision = create_published(page, parent, item.date or timezone.now())
         else:
             if page.pk is None:
                 page.live = False
@@ -418,25 +520,32 @@ class Importer:
             revision = page.save_revision(log_action=False, clean=False)
             if published or go_live:  # one to go live later waits for its time
                 revision.publish(log_action=False, skip_permission_checks=True)
-            elif page.live:  # a draft again on the old site
-                page.unpublish(log_action=False)
+            else:  # a draft (again) on the old site: not published, not waiting to be
+                page.revisions.update(approved_go_live_at=None)
+                Page.objects.filter(pk=page.pk).update(go_live_at=None)
+                if page.live:
+                    page.unpublish(log_action=False)
         self.restrict(page, item)
         self.redirect(item, page=page)
         return revision
 
     def slug_for(self, page, parent, item):
-        """The old slug (made ASCII) if free among the new page's siblings, else `slug-2`…;
+        """The old slug (made ASCII) if free among the page's siblings, else `slug-2`…;
         a page that already has it, or a numbered form of it, keeps its own."""
         base = slug_base(
             type(page), unquote(item.slug) or item.title or f"{item.post_type}-{item.id}"
         )
         if page.pk and (page.slug == base or page.slug.removeprefix(base + "-").isdigit()):
             return page.slug
-        siblings = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        siblings = Page.objects.filter(
+            path__startswith=parent.path, depth=parent.depth + 1, slug__startswith=base
+        )
         if page.pk:
             siblings = siblings.exclude(pk=page.pk)
-        reserved = self.reserved if parent.pk == self.home.pk else set()
-        return first_free(base, lambda s: s in reserved or siblings.filter(slug=s).exists())
+        taken = set(siblings.values_list("slug", flat=True))  # one query, however many
+        if parent.pk == self.home.pk:
+            taken |= self.reserved
+        return first_free(base, taken.__contains__)
 
     def restrict(self, page, item):
         """Who may read it, as on the old site: private → staff, a password, members only."""
@@ -460,10 +569,14 @@ class Importer:
     def attachment(self, item, known):
         url = item.attachment_url or item.guid
         image_id = self.media.image_id(url, item.title)
-        self.attachment_pages.append((item, image_id))  # its page leads on, picture or not
         if image_id is None:
             raise ItemSkipped(f"its file {url or '(no address)'} is not in the media folder")
-        return get_image_model().objects.get(pk=image_id), None, False
+        return get_image_model().objects.get(pk=image_id), None
+
+    def after_attachment(self, item, image_id):
+        """Its old page leads on (see attachment_redirect), whether its file was found or
+        not; only what that needs is kept, not the record."""
+        self.attachment_pages.append((self.export.old_paths(item), item.parent_id, image_id))
 
     def recall_media(self, relative):
         known = ImportedItem.objects.filter(
@@ -485,29 +598,50 @@ class Importer:
     # After the last record ------------------------------------------------------------
 
     def finish(self):
-        with transaction.atomic():
-            for category_id, parent_slug in self.pending_parents:
-                if parent_slug in self.category_ids:
-                    category = Category.objects.get(pk=category_id)
-                    category.parent_id = self.category_ids[parent_slug]
-                    category.save(update_fields=["parent"])
-            for item, image_id in self.attachment_pages:
-                self.attachment_redirect(item, image_id)
-            self.choose_lead_story()
+        """What needed the whole file read: categories whose parent came after them, the
+        attachments' old pages, the lead story. Each is its own transaction, like a record."""
+        for category_id, parent_slug in self.pending_parents:
+            self.one_more(Kind.CATEGORY, parent_slug, self.set_parent, category_id, parent_slug)
+        for old_paths, post_id, image_id in self.attachment_pages:
+            self.one_more(Kind.ATTACHMENT, post_id, self.attachment_redirect, old_paths,
+                          post_id, image_id)  # fmt: skip
+        self.one_more("home", "lead story", self.choose_lead_story)
 
-    def attachment_redirect(self, item, image_id):
+    def one_more(self, kind, source_id, step, *args):
+        self.notes = Notes()
+        try:
+            with transaction.atomic():
+                step(*args)
+        except ItemSkipped as skipped:
+            self.report.skipped.append((kind, source_id, str(skipped)))
+        except Exception as error:
+            self.report.failures.append((kind, source_id, f"{type(error).__name__}: {error}"))
+        else:
+            self.report.keep(self.notes)
+
+    def set_parent(self, category_id, parent_slug):
+        parent_id = self.category_ids.get(parent_slug)
+        category = Category.objects.filter(pk=category_id).first()
+        if parent_id is None or category is None:
+            return
+        if self.makes_loop(category_id, parent_id):
+            raise ValueError(f"its parent {parent_slug!r} is itself or one of its own")
+        category.parent_id = parent_id
+        category.save(update_fields=["parent"])
+
+    def attachment_redirect(self, old_paths, post_id, image_id):
         """An attachment's page leads to the post it belongs to, else to the picture."""
-        parent_id = self.ids[Kind.POST].get(item.parent_id) or self.ids[Kind.PAGE].get(
-            item.parent_id
-        )
+        parent_id = self.ids[Kind.POST].get(post_id) or self.ids[Kind.PAGE].get(post_id)
         parent = Page.objects.filter(pk=parent_id).first() if parent_id else None
+        picture = get_image_model().objects.filter(pk=image_id).first() if image_id else None
         if parent is not None:
-            self.redirect(item, page=parent)
-        elif image_id is not None:
-            self.redirect(item, link=get_image_model().objects.get(pk=image_id).file.url)
+            self.redirect_paths(old_paths, page=parent)
+        elif picture is not None:
+            self.redirect_paths(old_paths, link=picture.file.url)
 
     def choose_lead_story(self):
-        """The newest sticky post leads the home page, unless an editor chose another."""
+        """The newest sticky post leads the home page, unless an editor chose another or
+        has unpublished changes to it."""
         if not self.sticky:
             return
         _, article_id = max(self.sticky)
@@ -516,6 +650,8 @@ class Importer:
         if home.lead_story_id and home.lead_story_id not in imported:
             return
         if home.lead_story_id != article_id:
+            if home.has_unpublished_changes:
+                raise ItemSkipped("the home page has changes not yet published: left alone")
             home.lead_story_id = article_id
             home.save_revision(log_action=False).publish(log_action=False)
         self.report.lead_story = Article.objects.get(pk=article_id).title
@@ -553,6 +689,18 @@ def create_published(page, parent, when):
     )
     page.latest_revision = page.live_revision = revision
     return revision
+
+
+def schedule_of(item):
+    """(published, go-live time) for the old site's status: published (or private) now,
+    scheduled for later, or a draft; ValueError for a status Clarion does not know."""
+    status = item.status
+    later = status == "future" and item.date and item.date > timezone.now()
+    go_live = item.date if later else None
+    published = status in ("publish", "private") or (status == "future" and not go_live)
+    if not (published or go_live or status in DRAFT_STATUSES):
+        raise ValueError(f"unknown status {status!r}")
+    return published, go_live
 
 
 def title_of(item):

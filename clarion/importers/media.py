@@ -4,9 +4,14 @@ or Ghost's `content/images`): nothing is fetched from the network at import time
 An address on the old site is matched to a file by the end of its path — the longest end
 that names a file in the folder — so `https://old.example/wp-content/uploads/2021/05/a.jpg`
 finds `2021/05/a.jpg` whichever level of the old site's folders was copied. WordPress's
-resized copies (`a-300x200.jpg`) and Ghost's (`/size/w600/…`) fall back to the original.
-Each file becomes one Wagtail image, however many posts use it, and a re-run finds it
-again. A file that is missing or not a picture is listed, never fatal."""
+resized copies (`a-300x200.jpg`) and Ghost's (`/size/w600/…`) lead to the original when the
+folder has it, else to the copy. Each file becomes one Wagtail image, however many posts
+use it, and a re-run finds it again. A file that is missing or not a picture is listed,
+never fatal; so is an address no file could have (too long, a NUL in it).
+
+The importer imports each record in a transaction of its own: `begin()` before it, `undo()`
+when it failed, so that an image rolled back with its record is not handed to the next one
+(and its file does not stay behind)."""
 
 import re
 from pathlib import Path, PurePosixPath
@@ -23,7 +28,8 @@ GHOST_SIZE = re.compile(r"/size/w\d+(?:h\d+)?/")  # Ghost: /content/images/size/
 def candidate_paths(url):
     """Relative paths in the folder that could hold the file at `url`, most specific first."""
     path = unquote(urlsplit(url.replace("__GHOST_URL__", "")).path)
-    originals = [path, GHOST_SIZE.sub("/", path), RESIZED.sub("", path)]
+    unsized = GHOST_SIZE.sub("/", path)
+    originals = [RESIZED.sub("", unsized), unsized, path]  # the full-size picture first
     seen = []
     for original in originals:
         parts = [part for part in PurePosixPath(original).parts if part not in ("/", "..", ".")]
@@ -44,15 +50,35 @@ class MediaFolder:
         self.recall, self.remember = recall, remember
         self.missing = {}  # address → why
         self.made = {}  # relative path → image id, this run
+        self.made_now = {}  # relative path → the image, for the record being imported
+        self.missing_now = []  # addresses the record being imported lacks
+        self.readable = {}  # relative path → whether Pillow can read it
+
+    def begin(self):
+        self.made_now, self.missing_now = {}, []
+
+    def undo(self):
+        """The record's transaction was rolled back, and its new images with it."""
+        for relative, image in self.made_now.items():
+            self.made.pop(relative, None)
+            image.file.storage.delete(image.file.name)
+        self.made_now = {}
+
+    def any_found(self, urls):
+        """Whether a picture a record lacked last time is in the folder now."""
+        return any((found := self.find(url)) and self.can_read(found) for url in urls or ())
 
     def find(self, url):
         """The relative path of the file for `url` in the folder, or None."""
         if self.folder is None:
             return None
         for candidate in candidate_paths(url):
-            path = (self.folder / candidate).resolve()
-            if path.is_relative_to(self.folder) and path.is_file():
-                return path.relative_to(self.folder).as_posix()
+            try:
+                path = (self.folder / candidate).resolve()
+                if path.is_relative_to(self.folder) and path.is_file():
+                    return path.relative_to(self.folder).as_posix()
+            except (OSError, ValueError):  # a name too long, a NUL: no such file
+                continue
         return None
 
     def image_id(self, url, title=""):
@@ -62,28 +88,39 @@ class MediaFolder:
             self.missing.setdefault(
                 url, "not in the media folder" if self.folder else "no media folder given"
             )
+            self.missing_now.append(url)
             return None
         if relative in self.made:
             return self.made[relative]
         image_id = self.recall(relative)
         if image_id is None:
             image_id = self.create(relative, title)
-        if image_id is not None:
+        if image_id is None:
+            self.missing_now.append(url)  # a file, but no picture: tried again if replaced
+        else:
             self.made[relative] = image_id
         return image_id
 
+    def can_read(self, relative):
+        if relative not in self.readable:
+            try:
+                with PillowImage.open(self.folder / relative) as picture:
+                    picture.verify()
+                self.readable[relative] = True
+            except Exception as error:  # not a picture, cut short, a decompression bomb…
+                self.missing[relative] = f"not a picture Clarion can read ({type(error).__name__})"
+                self.readable[relative] = False
+        return self.readable[relative]
+
     def create(self, relative, title):
-        path = self.folder / relative
-        try:
-            with PillowImage.open(path) as picture:
-                picture.verify()
-        except (OSError, SyntaxError, ValueError) as error:
-            self.missing[relative] = f"not a picture Clarion can read ({error.__class__.__name__})"
+        if not self.can_read(relative):
             return None
+        path = self.folder / relative
         Image = get_image_model()
         with path.open("rb") as handle:
             image = Image(title=(title or path.stem)[:255])
             image.file = ImageFile(handle, name=path.name)
             image.save()
+        self.made_now[relative] = image
         self.remember(relative, image.pk)
         return image.pk

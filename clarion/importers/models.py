@@ -37,6 +37,12 @@ class ImportedItem(models.Model):
     needs_editor = models.BooleanField(
         default=False, help_text="Its body holds content the import could not map"
     )
+    missing_media = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Addresses of its pictures the media folder lacked: a run that finds them "
+        "imports it again",
+    )
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:

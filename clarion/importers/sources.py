@@ -2,10 +2,11 @@
 them whole before anything is written, and the addresses their old site gave each record
 (for redirects). The importer itself knows neither WordPress nor Ghost."""
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from . import wordpress_markup
+from . import ghost_markup, wordpress_markup
 from .ghost import read_ghost
 from .records import Channel, Item, Term
 from .wxr import read_wxr
@@ -19,6 +20,13 @@ class Survey:
 
     records: int = 0
     attachments: dict = field(default_factory=dict)  # attachment id → (file address, title)
+
+
+def nicename(login):
+    """WordPress's address name for a login, as its author pages use it: lower case, dots
+    as hyphens, other marks dropped ("Ann.Lee@mail.example" → "ann-leemail-example")."""
+    name = re.sub(r"[^a-z0-9 _-]", "", login[:50].lower().replace(".", "-"))
+    return re.sub(r"-+", "-", re.sub(r"\s+", "-", name)).strip("-")
 
 
 def path_of(url):
@@ -78,7 +86,9 @@ class WordPressExport:
         if isinstance(record, Item):
             plain = {"page": "page_id", "attachment": "attachment_id"}.get(record.post_type, "p")
             return [path for path in (path_of(record.link), f"/?{plain}={record.id}") if path]
-        return [f"/author/{record.login}/"]
+        return list(
+            dict.fromkeys([f"/author/{record.login}/", f"/author/{nicename(record.login)}/"])
+        )
 
     def category_chain(self, slug):
         chain = [slug]
@@ -105,7 +115,8 @@ class GhostExport:
         yield from self.held
 
     def content(self, item):
-        return item.content
+        """The post's HTML with Ghost's cards made plain (or kept for an editor)."""
+        return ghost_markup.expand(item.content)
 
     def featured_image(self, item):
         return item.featured_image_url, ""

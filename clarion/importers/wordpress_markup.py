@@ -9,7 +9,7 @@ closing tag or a name WordPress itself or a common plugin uses."""
 import html
 import re
 
-from .body import EMBED, UNMAPPED
+from .body import EMBED, unmapped_element
 
 SHORTCODE = re.compile(r"\[(/?)([a-z][a-z0-9_-]*)((?:[\s=][^\[\]]*)?)\]")
 ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))|"([^"]*)"|(\S+)""")
@@ -49,8 +49,7 @@ def embed(url, label=""):
 
 
 def unmapped(name, original):
-    reason = html.escape(f"Shortcode [{name}]: Clarion has no equivalent", quote=True)
-    return f'<{UNMAPPED} reason="{reason}">{html.escape(original)}</{UNMAPPED}>'
+    return unmapped_element(f"Shortcode [{name}]: Clarion has no equivalent", original)
 
 
 class Expander:

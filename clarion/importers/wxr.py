@@ -10,6 +10,7 @@ message names the line (and the element or field) that is wrong.
 The importer reads a file twice: once to check it whole, changing nothing, then to import."""
 
 import datetime
+import html
 from functools import partial
 from pathlib import Path
 from xml.etree.ElementTree import ParseError, TreeBuilder, XMLPullParser
@@ -46,6 +47,12 @@ def text_of(element, name):
     return ""
 
 
+def name_of(element, name):
+    """A name as WordPress writes it (titles, terms, authors), with its HTML escapes
+    undone: WordPress stores "Arts &amp; Culture" for Arts & Culture."""
+    return html.unescape(text_of(element, name))
+
+
 def parse_gmt(value, line):
     if not value or value.startswith("0000-00-00"):
         return None  # drafts never published carry no date
@@ -63,7 +70,7 @@ def read_item(element, line):
     item = Item(
         id=post_id,
         post_type=text_of(element, "post_type") or "post",
-        title=text_of(element, "title"),
+        title=name_of(element, "title"),
         slug=text_of(element, "post_name"),
         link=text_of(element, "link"),
         guid=text_of(element, "guid"),
@@ -85,7 +92,7 @@ def read_item(element, line):
     for child in element:
         name = local(child.tag)
         if child.tag == "category":
-            pair = (child.get("nicename", ""), (child.text or "").strip())
+            pair = (child.get("nicename", ""), html.unescape((child.text or "").strip()))
             if child.get("domain") == "category":
                 item.categories.append(pair)
             elif child.get("domain") == "post_tag":
@@ -113,9 +120,9 @@ def read_channel_child(element, line):
             id=text_of(element, "author_id"),
             login=required(element, "author_login", line),
             email=text_of(element, "author_email"),
-            display_name=text_of(element, "author_display_name"),
-            first_name=text_of(element, "author_first_name"),
-            last_name=text_of(element, "author_last_name"),
+            display_name=name_of(element, "author_display_name"),
+            first_name=name_of(element, "author_first_name"),
+            last_name=name_of(element, "author_last_name"),
         )
     if name == "category":
         slug = required(element, "category_nicename", line)
@@ -123,7 +130,7 @@ def read_channel_child(element, line):
             kind="category",
             id=text_of(element, "term_id"),
             slug=slug,
-            name=text_of(element, "cat_name") or slug,
+            name=name_of(element, "cat_name") or slug,
             parent_slug=text_of(element, "category_parent"),
             description=text_of(element, "category_description"),
         )
@@ -133,7 +140,7 @@ def read_channel_child(element, line):
             kind="tag",
             id=text_of(element, "term_id"),
             slug=slug,
-            name=text_of(element, "tag_name") or slug,
+            name=name_of(element, "tag_name") or slug,
             description=text_of(element, "tag_description"),
         )
     return None
@@ -169,6 +176,7 @@ def events(handle):
 def _read(handle, path):
     channel = Channel()
     depth = 0  # 1: rss, 2: channel, 3: the channel's children
+    parents = [None, None]  # <rss>, <channel>: the elements read ones are let go from
     started = False
     item_line = 0
     try:
@@ -180,12 +188,16 @@ def _read(handle, path):
                         f"{path}: not a WordPress export: the file is <{local(element.tag)}>, "
                         "not <rss> (in WordPress: Tools → Export)"
                     )
+                if depth <= 2:
+                    parents[depth - 1] = element
                 if depth == 3 and element.tag == "item":
                     item_line = line
                 continue
             depth -= 1
             if depth != 2:  # only the children of <channel>, once complete
                 continue
+            if parents[1] is not None:
+                parents[1].remove(element)  # read once, let go: memory stays flat
             reader, value = None, (element.text or "").strip()
             if element.tag == "item":
                 reader = partial(read_item, element, item_line)
@@ -202,7 +214,7 @@ def _read(handle, path):
                     yield check_channel(channel, path, line)
                     started = True
                 record = reader()
-                element.clear()  # let what was read go: memory stays flat
+                element.clear()
                 if record is not None:
                     yield record
     except ParseError as error:

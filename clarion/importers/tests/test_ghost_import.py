@@ -12,7 +12,7 @@ from clarion.home.models import HomePage
 from clarion.importers.models import ImportedItem
 from clarion.newsroom.models import Article, Author, Topic
 
-from .ghost_files import element, export, lexical, post, text
+from .ghost_files import USERS, element, export, lexical, post, text
 from .running import picture, run_import
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +132,32 @@ def test_a_truncated_ghost_export_is_refused(tmp_path):
     with pytest.raises(CommandError, match="line"):
         run(tmp_path, text[: len(text) // 2])
     assert not Article.objects.exists()
+
+
+def test_two_staff_users_of_one_name_stay_two_authors(tmp_path):
+    users = [USERS[0], {**USERS[1], "name": USERS[0]["name"]}]
+    both = [{"post_id": "p1", "author_id": user["id"], "sort_order": n} for n, user in
+            enumerate(users)]  # fmt: skip
+    run(tmp_path, export([post("p1")], users=users, posts_authors=both))
+    article = Article.objects.get()
+    assert [author.slug for author in article.get_authors()] == ["mira-ostrova", "mira-ostrova-2"]
+
+
+def test_ghosts_cards_in_its_html_become_links_or_wait_for_an_editor(tmp_path, client):
+    html = (
+        "<p>Read on.</p>"
+        '<figure class="kg-card kg-bookmark-card"><a class="kg-bookmark-container" '
+        'href="https://union.example/vote"><div class="kg-bookmark-content">'
+        '<div class="kg-bookmark-title">Ballot result</div></div>'
+        '<div class="kg-bookmark-thumbnail"><img src="https://union.example/t.jpg"></div></a>'
+        "</figure>"
+        '<div class="kg-card kg-signup-card"><h2>Sign up to the Lantern</h2><form>'
+        '<input type="email"></form></div>'
+    )
+    output = run(tmp_path, paper(post("p9", title="Cards", html=html)))
+    article = Article.objects.get(title="Cards")
+    assert [block.block_type for block in article.body] == ["paragraph", "imported"]
+    assert "Ghost card: signup" in output
+    page = client.get(article.url).text
+    assert '<a href="https://union.example/vote">Ballot result</a>' in page
+    assert "Sign up to the Lantern" not in page and "union.example/t.jpg" not in page

@@ -112,18 +112,25 @@ def test_a_missing_file_says_so(tmp_path):
 
 def test_a_large_export_is_read_in_constant_memory(tmp_path):
     """Items are let go as they are read: memory does not grow with the file."""
-    body = "<p>" + "Words of an article. " * 200 + "</p>"
-    path = tmp_path / "large.xml"
-    with path.open("w", encoding="utf-8") as out:
-        head, tail = export("@@ITEMS@@").split("@@ITEMS@@")
-        out.write(head)
-        for n in range(1, 5001):
-            out.write(post(n, content=body))
-        out.write(tail)
-    assert path.stat().st_size > 20_000_000
-    tracemalloc.start()
-    count = sum(1 for record in read_wxr(path) if isinstance(record, Item))
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    assert count == 5000
-    assert peak < 2_000_000, f"peak {peak:,} bytes while reading {path.stat().st_size:,}"
+
+    def peak_reading(items, words):
+        body = "<p>" + "Words of an article. " * words + "</p>"
+        path = tmp_path / f"large-{items}.xml"
+        with path.open("w", encoding="utf-8") as out:
+            head, tail = export("@@ITEMS@@").split("@@ITEMS@@")
+            out.write(head)
+            for n in range(1, items + 1):
+                out.write(post(n, content=body))
+            out.write(tail)
+        tracemalloc.start()
+        count = sum(1 for record in read_wxr(path) if isinstance(record, Item))
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert count == items
+        return path.stat().st_size, peak
+
+    size, peak = peak_reading(5_000, words=200)
+    assert size > 20_000_000
+    assert peak < 2_000_000, f"peak {peak:,} bytes while reading {size:,}"
+    few, many = peak_reading(1_000, words=5)[1], peak_reading(8_000, words=5)[1]
+    assert many < few + 100_000, f"{few:,} bytes for 1,000 items but {many:,} for 8,000"
