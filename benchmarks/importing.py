@@ -18,6 +18,9 @@ its wall time, and its peak resident memory (the kernel's maxrss for that proces
 4. `again`: the same command on the same file (every record already there and unchanged);
 5. `index` (with --index): `clarion update_index`, what a task worker otherwise does after.
 
+With --read-only, only step 2, with no database: `--posts 135000 --read-only` reads a 1 GB
+export.
+
 The database and media folder are made anew for each run (`--keep` imports into what is
 there). The export is generated first when it is not there yet (`var/bench-import/`)."""
 
@@ -52,9 +55,20 @@ def main():
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--keep", action="store_true", help="import into the database as it is")
     parser.add_argument("--index", action="store_true", help="time `clarion update_index` too")
+    parser.add_argument(
+        "--read-only", action="store_true", help="only read the file (no database): a 1 GB one"
+    )
     args = parser.parse_args()
 
     export = Dataset(args.posts, DATA, seed=2026).write()
+    if args.read_only:
+        read = measure("read", [sys.executable, "-c", COUNT_RECORDS, str(export)], os.environ)
+        size = export.stat().st_size / 1e6
+        print(
+            f"{export.name}: {size:,.0f} MB read in {read.seconds:,.1f} s "
+            f"({size / read.seconds:,.0f} MB/s), peak memory {read.peak_mb:,.0f} MB: {read.output}"
+        )
+        return
     media_root = DATA / f"media-{args.database_url.split(':', 1)[0]}"
     environment = {
         **os.environ,
@@ -69,6 +83,7 @@ def main():
     subprocess.run([*clarion, "migrate", "--verbosity=0"], env=environment, check=True)
 
     started = datetime.datetime.now(datetime.UTC)
+    load = os.getloadavg()[0]
     rows = [measure("baseline", [*clarion, "check"], environment)]
     read = measure("read", [sys.executable, "-c", COUNT_RECORDS, str(export)], environment)
     kinds = json.loads(read.output)
@@ -84,7 +99,8 @@ def main():
     lines = [
         f"{started:%Y-%m-%d %H:%M} UTC, commit {git_commit()}, Python {platform.python_version()}",
         f"{export.name}: {export.stat().st_size / 1e6:,.0f} MB, {records:,} records {kinds}",
-        f"database {args.database_url}",
+        f"database {args.database_url}; load average (1 min) {load:.2f} at the start, "
+        f"{os.getloadavg()[0]:.2f} at the end",
         "",
         "| step | seconds | records/s | posts/s | peak memory (MB) |",
         "| --- | ---: | ---: | ---: | ---: |",

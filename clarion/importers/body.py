@@ -51,6 +51,8 @@ ALLOWED_ATTRIBUTES = {
 SCHEMES = {"http", "https", "mailto", "tel"}
 # Inline formatting a Clarion paragraph keeps, in Wagtail's stored form.
 INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i", "sup": "sup"}
+TEXT_BLOCKS = [*HEADINGS, *LISTS, "p", "li", "div", "section", "article", "header", "aside"]
+LINE_MARK, BLOCK_MARK = "\ue000", "\ue001"  # a line break, a block's edge, while reading text
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 LOOSE_BREAKS = re.compile(r"^(\s*<br/>)+|(<br/>\s*)+$")  # at a paragraph's ends
 
@@ -124,11 +126,18 @@ def lone_picture(figure):
 
 
 def text_lines(tag):
-    """A tag's text with its paragraphs and line breaks kept as newlines."""
+    """A tag's text (a quote's), each paragraph or other block it holds parted from the
+    next by a blank line and each line break kept; the rest of its whitespace collapsed."""
     for br in tag.find_all("br"):
-        br.replace_with("\n")
-    parts = [part.get_text(" ").strip() for part in tag.find_all(["p", "li"])] or [tag.get_text()]
-    return "\n\n".join(part for part in parts if part).strip()
+        br.replace_with(LINE_MARK)
+    for block in tag.find_all(TEXT_BLOCKS):
+        block.insert_before(BLOCK_MARK)
+        block.insert_after(BLOCK_MARK)
+    paragraphs = (
+        "\n".join(" ".join(line.split()) for line in part.split(LINE_MARK) if line.strip())
+        for part in tag.get_text().split(BLOCK_MARK)
+    )
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
 
 
 class BodyBuilder:

@@ -134,8 +134,9 @@ def rows(data, name, where):
 
 
 def text(value):
+    """A string, without the NULs JSON may carry and no database keeps."""
     if isinstance(value, str):
-        return value
+        return value.replace("\x00", "")
     raise ValueError("a string")
 
 

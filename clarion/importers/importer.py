@@ -8,6 +8,7 @@ file creates nothing twice, updates only what changed in the file — and leaves
 article or page an editor has changed or deleted here since, rather than overwrite it."""
 
 import hashlib
+import itertools
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -33,7 +34,6 @@ from clarion.newsroom.models import (
     Author,
     Category,
     Topic,
-    first_free,
     slug_base,
 )
 
@@ -49,6 +49,7 @@ DRAFT_STATUSES = {"draft", "pending"}
 SKIPPED_STATUSES = {"trash": "in the bin", "auto-draft": "an empty draft"}
 STAFF_GROUPS = ("Editors", "Moderators")  # who reads what the old site kept private
 HOME_ROUTES = ("archive", "topics", "category", "authors")
+SLUGS_AT_ONCE = 20  # `slug`, `slug-2`… asked for in one query when finding a free one
 # What of an item's meta the import uses: anything else (view counters, SEO plugins' notes)
 # changing on the old site is no change to the article.
 USED_META = ("_thumbnail_id", "ghost_status", "feature_image_alt")
@@ -159,7 +160,7 @@ class Importer:
         self.export = export
         self.progress = progress  # a tqdm-like factory, or None
         self.report = Report()
-        self.media = MediaFolder(media_dir, self.recall_media, self.remember_media)
+        self.media = MediaFolder(media_dir, self.known_media, self.remember_media)
         self.ids = {kind: {} for kind in Kind.values}  # kind → {source id: object id}
         self.logins = {}  # author login → Author id
         self.category_ids = {}  # old category slug → Category id (items name them by slug)
@@ -167,10 +168,12 @@ class Importer:
         self.deleted_terms = set()  # old slugs of categories and tags deleted here since
         self.pending_parents = []  # (category id, parent's old slug)
         self.pending_pages = []  # pages whose parent page comes later in the file
-        self.attachment_pages = []  # (its old addresses, its post's id, its image id)
-        self.sticky = []  # (date, article id)
+        self.attachment_pages = []  # (its id, its old addresses, its post's id, its image id)
+        self.touched = set()  # (kind, source id) of the records created or updated this run
+        self.sticky = {}  # article id → date, of the old site's sticky posts
         self.language = settings.LANGUAGE_CODE
         self.notes = Notes()  # the record being imported's
+        self.on_failure = []  # what to forget if its transaction is rolled back
 
     # The run --------------------------------------------------------------------------
 
@@ -227,15 +230,20 @@ class Importer:
 
     def place_pending_pages(self):
         """Pages whose parent came later in the file, each once its parent is in (a
-        grandchild may wait for its parent, which waits for its own); what is left has no
-        parent in the export and goes under the home page."""
+        grandchild may wait for its parent, which waits for its own). A page whose parent
+        is not in the export (or failed) goes under the home page, and its children after
+        it; pages that are each other's parents, the first of them."""
         waiting, self.pending_pages = self.pending_pages, []
         while waiting:
-            ready = [item for item in waiting if item.parent_id in self.ids[Kind.PAGE]]
-            ready = ready or waiting[:1]  # an orphan: under home, and its children after it
-            for item in ready:
+            waiting_ids = {item.id for item in waiting}
+            ready = [
+                item
+                for item in waiting
+                if item.parent_id in self.ids[Kind.PAGE] or item.parent_id not in waiting_ids
+            ]
+            for item in ready or waiting[:1]:
                 self.one(Kind.PAGE, item, self.page)
-            placed = {id(item) for item in ready}
+            placed = {id(item) for item in ready or waiting[:1]}
             waiting = [item for item in waiting if id(item) not in placed]
 
     def one(self, kind, record, make, source_id=None):
@@ -255,7 +263,7 @@ class Importer:
             self.after(kind, record, known.object_id)
             self.report.count(kind, "unchanged")
             return
-        self.notes = Notes()
+        self.notes, self.on_failure = Notes(), []
         self.media.begin()
         try:
             with transaction.atomic():
@@ -274,7 +282,7 @@ class Importer:
                     },
                 )
         except ItemSkipped as skipped:
-            self.media.undo()
+            self.forget()
             self.report.count(kind, "skipped")
             self.report.skipped.append((kind, record.id, str(skipped)))
             if known and self.still_there(kind, known):  # an editor's changes: kept, linked to
@@ -284,14 +292,21 @@ class Importer:
                 self.deleted_terms.add((kind, record.slug))
             return
         except Exception as error:  # one bad record must not stop the others
-            self.media.undo()
+            self.forget()
             self.report.count(kind, "failed")
             self.report.failures.append((kind, record.id, f"{type(error).__name__}: {error}"))
             return
         self.report.keep(self.notes)
+        self.touched.add((kind, record.id))
         self.ids[kind][record.id] = target.pk
         self.after(kind, record, target.pk)
         self.report.count(kind, "updated" if known else "created")
+
+    def forget(self):
+        """The record's transaction was rolled back: so is what was learned making it."""
+        self.media.undo()
+        for undo in self.on_failure:
+            undo()
 
     def after(self, kind, record, object_id):
         """What later records need to know of this one, changed or not."""
@@ -302,7 +317,7 @@ class Importer:
         elif kind == Kind.TAG:
             self.topic_ids[record.slug] = object_id
         elif kind == Kind.POST and record.sticky and record.status == "publish":
-            self.sticky.append((record.date or timezone.now(), object_id))
+            self.sticky[object_id] = record.date or timezone.now()
 
     def still_there(self, kind, known):
         model = TARGETS[kind]()
@@ -352,9 +367,7 @@ class Importer:
     def author(self, record, known):
         name = record.name[:200]
         author = (
-            self.existing(Kind.AUTHOR, known)
-            or self.matching(Author, self.logins.values(), name=name)
-            or Author()
+            self.existing(Kind.AUTHOR, known) or self.matching(Kind.AUTHOR, name=name) or Author()
         )
         author.name = name
         if record.bio:
@@ -371,8 +384,7 @@ class Importer:
         parent_waits = bool(record.parent_slug) and parent_id is None  # later in the file
         category = self.existing(Kind.CATEGORY, known)
         if category is None and not parent_waits:  # "Local" under UK is not "Local" under US
-            claimed = self.category_ids.values()
-            category = self.matching(Category, claimed, name__iexact=name, parent_id=parent_id)
+            category = self.matching(Kind.CATEGORY, name__iexact=name, parent_id=parent_id)
         category = category or Category(show_on_home=False)  # editors choose the home blocks
         category.name = name
         if record.description or known:  # a category already here keeps its own words
@@ -382,15 +394,14 @@ class Importer:
         category.save()
         if parent_waits:
             self.pending_parents.append((category.pk, record.parent_slug))
+            self.on_failure.append(self.pending_parents.pop)
         self.redirect(record, link=category.get_absolute_url())
         return category, None
 
     def topic(self, record, known):
         name = record.name[:200]
         topic = (
-            self.existing(Kind.TAG, known)
-            or self.matching(Topic, self.topic_ids.values(), name__iexact=name)
-            or Topic()
+            self.existing(Kind.TAG, known) or self.matching(Kind.TAG, name__iexact=name) or Topic()
         )
         topic.name = name
         if record.description or known:
@@ -399,11 +410,17 @@ class Importer:
         self.redirect(record, link=topic.get_absolute_url())
         return topic, None
 
-    @staticmethod
-    def matching(model, claimed, **lookup):
+    def imported(self, kind):
+        return ImportedItem.objects.filter(
+            source=self.export.source, site=self.export.site, kind=kind
+        )
+
+    def matching(self, kind, **lookup):
         """What is already here under the old record's name, unless another record of the
-        export became it: two old authors of one name stay two."""
-        return model.objects.filter(**lookup).exclude(pk__in=list(claimed)).first()
+        export became it, in this run or an earlier one: two old authors of one name stay
+        two."""
+        made = self.imported(kind).values("object_id")
+        return TARGETS[kind]().objects.filter(**lookup).exclude(pk__in=made).first()
 
     @staticmethod
     def makes_loop(category_id, parent_id):
@@ -418,24 +435,46 @@ class Importer:
         return False
 
     def term_id(self, kind, slug, name):
-        """The category or topic an item names (None if an editor deleted it here); made on
-        the spot if the export's list of terms lacked it (WordPress writes only the terms in
-        use, but not always). A term written without its slug is known by its name."""
-        ids, model = (
-            (self.category_ids, Category) if kind == Kind.CATEGORY else (self.topic_ids, Topic)
-        )
-        slug = slug or f"name:{name.lower()}"
-        if (kind, slug) in self.deleted_terms:
+        """The category or topic an item names (None if an editor deleted it here). A term
+        the export's list lacks (every Ghost category, which is a post's first tag, and any
+        WordPress left out) is made the first time a post names it, and known by that name
+        after. A term written without its slug is known by its name."""
+        ids = self.category_ids if kind == Kind.CATEGORY else self.topic_ids
+        key = slug or f"name:{name.lower()}"
+        if (kind, key) in self.deleted_terms:
             return None
-        if slug not in ids:
-            found = model.objects.filter(name__iexact=name[:200]).first()
-            if found is None:
-                found = model(name=name[:200] or slug)
-                if model is Category:
-                    found.show_on_home = False
-                found.save()
-            ids[slug] = found.pk
-        return ids[slug]
+        if key not in ids:
+            object_id = self.named_term(kind, key, name[:200] or key)
+            if object_id is None:
+                self.deleted_terms.add((kind, key))
+                return None
+            ids[key] = object_id
+            self.on_failure.append(lambda: ids.pop(key, None))
+        return ids[key]
+
+    def named_term(self, kind, key, name):
+        """What an earlier run made of a term only posts name — as an editor may have
+        renamed it since; None if they deleted it — else one of its name here, else new."""
+        source_id = f"named:{key}"[:500]
+        known = self.imported(kind).filter(source_id=source_id).first()
+        if known:
+            return (
+                TARGETS[kind]()
+                .objects.filter(pk=known.object_id)
+                .values_list("pk", flat=True)
+                .first()
+            )
+        term = self.matching(kind, name__iexact=name)
+        if term is None:
+            term = TARGETS[kind]()(name=name)
+            if kind == Kind.CATEGORY:
+                term.show_on_home = False  # the editors choose the home page's blocks
+            term.save()
+        self.imported(kind).create(
+            source=self.export.source, site=self.export.site, kind=kind, source_id=source_id,
+            object_id=term.pk, fingerprint="",
+        )  # fmt: skip
+        return term.pk
 
     # Articles and pages ---------------------------------------------------------------
 
@@ -518,6 +557,8 @@ class Importer:
                 parent.add_child(instance=page)
             page.go_live_at = go_live
             revision = page.save_revision(log_action=False, clean=False)
+            if go_live and page.live:  # the old site took it down until then: so does this
+                page.unpublish(log_action=False)
             if published or go_live:  # one to go live later waits for its time
                 revision.publish(log_action=False, skip_permission_checks=True)
             else:  # a draft (again) on the old site: not published, not waiting to be
@@ -537,15 +578,15 @@ class Importer:
         )
         if page.pk and (page.slug == base or page.slug.removeprefix(base + "-").isdigit()):
             return page.slug
-        siblings = Page.objects.filter(
-            path__startswith=parent.path, depth=parent.depth + 1, slug__startswith=base
-        )
+        siblings = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
         if page.pk:
             siblings = siblings.exclude(pk=page.pk)
-        taken = set(siblings.values_list("slug", flat=True))  # one query, however many
-        if parent.pk == self.home.pk:
-            taken |= self.reserved
-        return first_free(base, taken.__contains__)
+        reserved = self.reserved if parent.pk == self.home.pk else set()
+        for first in itertools.count(1, SLUGS_AT_ONCE):  # by exact slugs, which are indexed
+            names = [base if n == 1 else f"{base}-{n}" for n in range(first, first + SLUGS_AT_ONCE)]
+            taken = reserved | set(siblings.filter(slug__in=names).values_list("slug", flat=True))
+            if free := next((name for name in names if name not in taken), None):
+                return free
 
     def restrict(self, page, item):
         """Who may read it, as on the old site: private → staff, a password, members only."""
@@ -567,24 +608,34 @@ class Importer:
     # Pictures -------------------------------------------------------------------------
 
     def attachment(self, item, known):
+        if known is not None:
+            self.existing(Kind.ATTACHMENT, known)  # an image deleted here is not made again
         url = item.attachment_url or item.guid
         image_id = self.media.image_id(url, item.title)
         if image_id is None:
-            raise ItemSkipped(f"its file {url or '(no address)'} is not in the media folder")
+            why = self.media.missing.get(url, "not in the media folder")
+            raise ItemSkipped(f"its file {url or '(no address)'}: {why}")
         return get_image_model().objects.get(pk=image_id), None
 
     def after_attachment(self, item, image_id):
         """Its old page leads on (see attachment_redirect), whether its file was found or
         not; only what that needs is kept, not the record."""
-        self.attachment_pages.append((self.export.old_paths(item), item.parent_id, image_id))
+        self.attachment_pages.append(
+            (item.id, self.export.old_paths(item), item.parent_id, image_id)
+        )
 
-    def recall_media(self, relative):
-        known = ImportedItem.objects.filter(
-            source=self.export.source, site=self.export.site, kind=Kind.MEDIA, source_id=relative
-        ).first()
-        if known and get_image_model().objects.filter(pk=known.object_id).exists():
-            return known.object_id
-        return None
+    def known_media(self, relatives):
+        """{relative path: image id} of the files among `relatives` an earlier run made
+        images of; None for one whose image has been deleted here since."""
+        made = dict(
+            self.imported(Kind.MEDIA)
+            .filter(source_id__in=relatives)
+            .values_list("source_id", "object_id")
+        )
+        alive = set(
+            get_image_model().objects.filter(pk__in=made.values()).values_list("pk", flat=True)
+        )
+        return {relative: pk if pk in alive else None for relative, pk in made.items()}
 
     def remember_media(self, relative, image_id):
         ImportedItem.objects.update_or_create(
@@ -602,9 +653,12 @@ class Importer:
         attachments' old pages, the lead story. Each is its own transaction, like a record."""
         for category_id, parent_slug in self.pending_parents:
             self.one_more(Kind.CATEGORY, parent_slug, self.set_parent, category_id, parent_slug)
-        for old_paths, post_id, image_id in self.attachment_pages:
-            self.one_more(Kind.ATTACHMENT, post_id, self.attachment_redirect, old_paths,
-                          post_id, image_id)  # fmt: skip
+        for item_id, old_paths, post_id, image_id in self.attachment_pages:
+            if {(Kind.ATTACHMENT, item_id), (Kind.POST, post_id), (Kind.PAGE, post_id)} & (
+                self.touched
+            ):  # else it leads where it did: an editor's change to it is kept
+                self.one_more(Kind.ATTACHMENT, item_id, self.attachment_redirect, old_paths,
+                              post_id, image_id)  # fmt: skip
         self.one_more("home", "lead story", self.choose_lead_story)
 
     def one_more(self, kind, source_id, step, *args):
@@ -640,20 +694,27 @@ class Importer:
             self.redirect_paths(old_paths, link=picture.file.url)
 
     def choose_lead_story(self):
-        """The newest sticky post leads the home page, unless an editor chose another or
-        has unpublished changes to it."""
-        if not self.sticky:
+        """The newest live sticky post leads the home page — unless someone here chose the
+        lead story (it is not the one the import last set), or has unpublished changes to
+        the home page."""
+        live = Article.objects.filter(pk__in=list(self.sticky), live=True)
+        live = list(live.values_list("pk", flat=True))
+        if not live:
             return
-        _, article_id = max(self.sticky)
+        article_id = max(live, key=self.sticky.get)
         home = HomePage.objects.get(pk=self.home.pk)
-        imported = set(self.ids[Kind.POST].values())
-        if home.lead_story_id and home.lead_story_id not in imported:
-            return
+        last = self.imported(Kind.LEAD).first()
+        if home.lead_story_id and home.lead_story_id != (last.object_id if last else None):
+            return  # chosen here
         if home.lead_story_id != article_id:
             if home.has_unpublished_changes:
                 raise ItemSkipped("the home page has changes not yet published: left alone")
             home.lead_story_id = article_id
             home.save_revision(log_action=False).publish(log_action=False)
+        ImportedItem.objects.update_or_create(
+            source=self.export.source, site=self.export.site, kind=Kind.LEAD,
+            source_id="home page", defaults={"object_id": article_id, "fingerprint": ""},
+        )  # fmt: skip
         self.report.lead_story = Article.objects.get(pk=article_id).title
 
 
@@ -665,6 +726,7 @@ TARGETS = {
     Kind.PAGE: lambda: StandardPage,
     Kind.ATTACHMENT: get_image_model,
     Kind.MEDIA: get_image_model,
+    Kind.LEAD: lambda: Article,
 }
 
 

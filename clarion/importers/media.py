@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from django.core.files.images import ImageFile
+from django.db import transaction
 from PIL import Image as PillowImage
 from wagtail.images import get_image_model
 
@@ -26,32 +27,37 @@ GHOST_SIZE = re.compile(r"/size/w\d+(?:h\d+)?/")  # Ghost: /content/images/size/
 
 
 def candidate_paths(url):
-    """Relative paths in the folder that could hold the file at `url`, most specific first."""
-    path = unquote(urlsplit(url.replace("__GHOST_URL__", "")).path)
+    """Relative paths in the folder that could hold the file at `url`, most specific first:
+    the longest ends first, and of two as long, the full-size picture's before its copy's."""
+    try:
+        path = unquote(urlsplit(url.replace("__GHOST_URL__", "")).path)
+    except ValueError:  # not an address at all ("http://[oops/…")
+        return []
     unsized = GHOST_SIZE.sub("/", path)
-    originals = [RESIZED.sub("", unsized), unsized, path]  # the full-size picture first
-    seen = []
-    for original in originals:
+    found = []
+    for rank, original in enumerate([RESIZED.sub("", unsized), unsized, path]):
         parts = [part for part in PurePosixPath(original).parts if part not in ("/", "..", ".")]
-        for start in range(len(parts)):
-            candidate = "/".join(parts[start:])
-            if candidate and candidate not in seen:
-                seen.append(candidate)
-    return seen
+        found += [
+            (start - len(parts), rank, "/".join(parts[start:])) for start in range(len(parts))
+        ]
+    return list(dict.fromkeys(candidate for *_order, candidate in sorted(found)))
 
 
 class MediaFolder:
     """Finds an old site's pictures in a local folder and makes Wagtail images of them.
-    `remember(relative_path)` and `recall(relative_path)` (the importer's record of what it
-    made) keep one image per file across runs."""
+    `known(relative_paths)` ({path: image id, or None if deleted here since}) and
+    `remember(relative_path, image_id)` — the importer's record of what it made — keep one
+    image per file across runs; a run without the folder still finds the pictures an
+    earlier run made."""
 
-    def __init__(self, folder, recall, remember):
+    def __init__(self, folder, known, remember):
         self.folder = Path(folder).resolve() if folder else None
-        self.recall, self.remember = recall, remember
+        self.known, self.remember = known, remember
         self.missing = {}  # address → why
         self.made = {}  # relative path → image id, this run
         self.made_now = {}  # relative path → the image, for the record being imported
         self.missing_now = []  # addresses the record being imported lacks
+        self.unreadable = {}  # relative path → why it is no picture Clarion can keep
         self.readable = {}  # relative path → whether Pillow can read it
 
     def begin(self):
@@ -84,31 +90,40 @@ class MediaFolder:
     def image_id(self, url, title=""):
         """A Wagtail image id for the picture at `url`, or None (and `url` is listed)."""
         relative = self.find(url) if url else None
-        if relative is None:
-            self.missing.setdefault(
-                url, "not in the media folder" if self.folder else "no media folder given"
-            )
-            self.missing_now.append(url)
-            return None
-        if relative in self.made:
-            return self.made[relative]
-        image_id = self.recall(relative)
+        candidates = [relative] if relative else []
+        if url and self.folder is None:  # made by an earlier run, perhaps
+            candidates = candidate_paths(url)
+        if made := next((self.made[c] for c in candidates if c in self.made), None):
+            return made
+        known = self.known(candidates) if candidates else {}
+        if found := next((c for c in candidates if c in known), None):
+            if known[found] is None:
+                self.missing[url] = "its image was deleted here since it was imported"
+                return None
+            self.made[found] = known[found]
+            return known[found]
+        image_id = self.create(relative, title) if relative else None
         if image_id is None:
-            image_id = self.create(relative, title)
-        if image_id is None:
-            self.missing_now.append(url)  # a file, but no picture: tried again if replaced
+            self.missing.setdefault(url, self.unreadable.get(relative) or self.why_missing())
+            self.missing_now.append(url)  # tried again by a run that finds it
         else:
             self.made[relative] = image_id
         return image_id
 
+    def why_missing(self):
+        return "not in the media folder" if self.folder else "no media folder given"
+
     def can_read(self, relative):
+        """Whether Pillow can read the whole file (a copy cut short is no picture)."""
         if relative not in self.readable:
             try:
                 with PillowImage.open(self.folder / relative) as picture:
-                    picture.verify()
+                    picture.load()
                 self.readable[relative] = True
             except Exception as error:  # not a picture, cut short, a decompression bomb…
-                self.missing[relative] = f"not a picture Clarion can read ({type(error).__name__})"
+                self.unreadable[relative] = (
+                    f"not a picture Clarion can read ({type(error).__name__})"
+                )
                 self.readable[relative] = False
         return self.readable[relative]
 
@@ -116,11 +131,14 @@ class MediaFolder:
         if not self.can_read(relative):
             return None
         path = self.folder / relative
-        Image = get_image_model()
-        with path.open("rb") as handle:
-            image = Image(title=(title or path.stem)[:255])
-            image.file = ImageFile(handle, name=path.name)
-            image.save()
+        try:
+            with transaction.atomic(), path.open("rb") as handle:
+                image = get_image_model()(title=(title or path.stem)[:255])
+                image.file = ImageFile(handle, name=path.name)
+                image.save()
+        except Exception as error:  # Wagtail refused it: listed, never fatal
+            self.unreadable[relative] = f"not a picture Clarion can keep ({type(error).__name__})"
+            return None
         self.made_now[relative] = image
         self.remember(relative, image.pk)
         return image.pk

@@ -20,6 +20,7 @@ class ImportedItem(models.Model):
         PAGE = "page", "Page"
         ATTACHMENT = "attachment", "Attachment (a picture)"
         MEDIA = "media", "Media file (a picture)"
+        LEAD = "lead", "Lead story (the sticky post an import put on the home page)"
 
     source = models.CharField(max_length=20, choices=Source.choices)
     site = models.CharField(

@@ -10,7 +10,7 @@ from wagtail.models import PageViewRestriction
 from clarion.core.models import StandardPage
 from clarion.home.models import HomePage
 from clarion.importers.models import ImportedItem
-from clarion.newsroom.models import Article, Author, Topic
+from clarion.newsroom.models import Article, Author, Category, Topic
 
 from .ghost_files import USERS, element, export, lexical, post, text
 from .running import picture, run_import
@@ -161,3 +161,17 @@ def test_ghosts_cards_in_its_html_become_links_or_wait_for_an_editor(tmp_path, c
     page = client.get(article.url).text
     assert '<a href="https://union.example/vote">Ballot result</a>' in page
     assert "Sign up to the Lantern" not in page and "union.example/t.jpg" not in page
+
+
+def test_a_category_made_of_a_primary_tag_keeps_an_editors_changes(tmp_path):
+    tagged = [{"post_id": p, "tag_id": "t2", "sort_order": 0} for p in ("p1", "p2", "p3")]
+    run(tmp_path, export([post("p1")], posts_tags=tagged[:1]))
+    housing = Category.objects.get(name="Housing")
+    housing.name = "Homes"
+    housing.save()
+    run(tmp_path, export([post("p1"), post("p2")], posts_tags=tagged[:2]))
+    assert Article.objects.get(slug="post-p2").category == housing  # renamed, still the one
+    Article.objects.all().delete()
+    housing.delete()
+    run(tmp_path, export([post("p3")], posts_tags=tagged[2:]))
+    assert not Category.objects.filter(name__in=["Housing", "Homes"]).exists()

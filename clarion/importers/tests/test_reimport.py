@@ -2,13 +2,18 @@
 withdrawn on the old site or an editor's change here does to the next run."""
 
 import pytest
+from PIL import Image as PillowImage
 from wagtail.images.models import Image
 from wagtail.models import PageViewRestriction, Revision
 
+from clarion.home.models import HomePage
+from clarion.importers.importer import Importer, Kind
 from clarion.importers.models import ImportedItem
+from clarion.importers.records import Item
+from clarion.importers.sources import WordPressExport
 from clarion.newsroom.models import Article, Category
 
-from .running import picture, run_import
+from .running import picture, run_import, write
 from .wxr_files import attachment, export, post
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +165,71 @@ def test_a_category_loop_is_reported_and_the_other_categories_filed(tmp_path):
     assert Category.objects.get(name="Towns").parent.name == "Places"
     assert ImportedItem.objects.filter(kind="category").count() == 5
     assert "category loop: ValueError: its parent 'loop' is itself" in output
+
+
+def test_terms_a_failed_record_made_are_made_again_by_the_next(tmp_path):
+    """What a record learned is rolled back with it: a category it made and cached must not
+    be handed, deleted, to the next post filed under it."""
+    path = write(tmp_path, export(post(11)), "export.xml")
+    importer = Importer(WordPressExport(path))
+    importer.run()
+
+    def files_then_fails(record, known):
+        importer.term_id(Kind.CATEGORY, "housing", "Housing")
+        raise ValueError("the disk filled up")
+
+    importer.one(Kind.POST, Item(id="12", post_type="post"), files_then_fails)
+    assert not Category.objects.filter(name="Housing").exists()
+    housing = importer.term_id(Kind.CATEGORY, "housing", "Housing")
+    assert Category.objects.get(pk=housing).name == "Housing"
+
+
+def test_a_picture_cut_short_in_copying_is_listed_and_its_post_imported(tmp_path, media_dir):
+    photo = PillowImage.effect_noise((400, 300), 60).convert("RGB")  # its header reads well
+    photo.save(media_dir / PICTURE)
+    whole = (media_dir / PICTURE).read_bytes()
+    (media_dir / PICTURE).write_bytes(whole[: len(whole) // 2])
+    output = run(tmp_path, export(post(11, thumbnail=90), attachment(90, PICTURE)), media_dir)
+    article = Article.objects.get()
+    assert article.live and article.lead_image is None
+    assert "not a picture Clarion can read" in output and "Failed" not in output
+
+
+def test_a_rerun_without_the_media_folder_keeps_the_pictures(tmp_path, media_dir):
+    run(tmp_path, export(post(11, thumbnail=90, content=INLINE), attachment(90, PICTURE)),
+        media_dir)  # fmt: skip
+    run(tmp_path, export(post(11, title="Retitled", thumbnail=90, content=INLINE),
+                         attachment(90, PICTURE)))  # fmt: skip
+    article = Article.objects.get()
+    assert article.title == "Retitled" and article.lead_image is not None
+    assert [block.block_type for block in article.body] == ["paragraph", "image"]
+
+
+def test_a_picture_an_editor_deleted_is_not_made_again(tmp_path, media_dir):
+    text = export(post(11, thumbnail=90), attachment(90, PICTURE))
+    run(tmp_path, text, media_dir)
+    Image.objects.get().delete()
+    changed = export(post(11, title="Retitled", thumbnail=90), attachment(90, PICTURE))
+    output = run(tmp_path, changed, media_dir)
+    assert not Image.objects.exists()
+    assert Article.objects.get().lead_image is None
+    assert "deleted here since it was imported" in output
+
+
+def test_a_published_post_scheduled_again_on_the_old_site_comes_down_until_then(tmp_path):
+    run(tmp_path, export(post(11)))
+    run(tmp_path, export(post(11, title="Rewritten", status="future", gmt="2099-01-01 08:00:00")))
+    article = Article.objects.get()
+    assert not article.live
+    assert article.latest_revision.approved_go_live_at is not None
+
+
+def test_a_lead_story_an_editor_chose_stays_chosen(tmp_path):
+    text = export(post(11, title="Sticky", sticky=1), post(12, title="Other"))
+    run(tmp_path, text)
+    home = HomePage.objects.get()
+    assert home.lead_story.title == "Sticky"
+    home.lead_story = Article.objects.get(title="Other")
+    home.save_revision().publish()
+    run(tmp_path, text)
+    assert HomePage.objects.get().lead_story.title == "Other"

@@ -170,3 +170,43 @@ def test_the_lead_story_waits_while_the_home_page_has_unpublished_changes(tmp_pa
     assert home.lead_story is None
     assert home.get_latest_revision_as_object().title == "Home, being redesigned"
     assert "home page has changes not yet published" in output
+
+
+def test_an_old_address_that_is_no_address_fails_nothing(tmp_path):
+    odd = attachment(90, "2026/03/march.jpg", parent=11).replace(
+        "<link>https://lantern.example/?attachment_id=90</link>", "<link>http://[oops/a/</link>"
+    )
+    content = '<img src="http://[oops/b.jpg">'
+    output = run(tmp_path, export(post(11, content=content), odd, post(12, title="After")))
+    assert Article.objects.filter(title="After").exists()
+    assert Article.objects.get(slug="post-11").body[0].block_type == "imported"
+    assert "Failed" not in output
+
+
+def test_a_new_author_of_an_imported_ones_name_stays_apart_on_a_rerun(tmp_path):
+    run(tmp_path, export(post(11)))
+    second = """<wp:author><wp:author_id>3</wp:author_id><wp:author_login><![CDATA[mira2]]>
+    </wp:author_login><wp:author_display_name><![CDATA[Mira Ostrova]]></wp:author_display_name>
+    </wp:author>"""
+    text = export(second, post(12, title="By the second Mira")).replace(
+        "<dc:creator><![CDATA[ostrova]]>", "<dc:creator><![CDATA[mira2]]>"
+    )
+    # the new author comes before the one imported already: neither takes the other's place
+    text = text.replace(second, "").replace("<wp:author>", second + "<wp:author>", 1)
+    run(tmp_path, text)
+    first, second = (Article.objects.get(pk=p).get_authors()[0] for p in
+                     Article.objects.order_by("pk").values_list("pk", flat=True))  # fmt: skip
+    assert first != second and first.name == second.name == "Mira Ostrova"
+
+
+def test_a_page_whose_grandparent_is_missing_keeps_its_own_parent(tmp_path):
+    run(tmp_path, export(page(30, "child", parent=20), page(20, "parent", parent=10)))
+    urls = {p.slug: p.url for p in StandardPage.objects.all()}
+    assert urls == {"parent": "/parent/", "child": "/parent/child/"}
+
+
+def test_a_quote_keeps_all_its_text(tmp_path):
+    quote = "<blockquote>Said first<p>Then a paragraph</p><div>and a line</div></blockquote>"
+    run(tmp_path, export(post(11, content=quote)))
+    text = Article.objects.get().body[0].value["text"]
+    assert text == "Said first\n\nThen a paragraph\n\nand a line"
