@@ -178,14 +178,14 @@ class Importer:
     # The run --------------------------------------------------------------------------
 
     def run(self):
-        survey = self.export.check()  # raises ImportFileError: nothing written
+        survey = self.check()  # raises ImportFileError: nothing written
         self.news = ArticleIndexPage.objects.first()
         self.home = HomePage.objects.first()
         if self.news is None or self.home is None:
             raise SiteNotReady("The site has no home page or /news/ page to import into")
         self.site = self.home.get_site()
         self.reserved = routes_under_home()
-        bar = self.progress(total=survey.records, unit="record") if self.progress else None
+        bar = self.progress(survey.records, "record", "Importing") if self.progress else None
         for record in self.export.records():
             self.take(record)
             if bar is not None:
@@ -196,6 +196,12 @@ class Importer:
             bar.close()
         self.report.missing_media = self.media.missing
         return self.report
+
+    def check(self):
+        if self.progress is None:
+            return self.export.check()
+        with self.progress(self.export.path.stat().st_size, "B", "Checking") as bar:
+            return self.export.check(bar.update)
 
     def take(self, record):
         if isinstance(record, Channel):

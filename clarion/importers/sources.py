@@ -52,10 +52,11 @@ class WordPressExport:
         self.survey = Survey()
         self.category_parents = {}  # slug → parent slug, for the old category addresses
 
-    def check(self):
-        """Reads the whole file, changing nothing: raises WXRError if any of it is bad."""
+    def check(self, progress=None):
+        """Reads the whole file, changing nothing: raises WXRError if any of it is bad.
+        `progress(bytes)` is told how far it has gone."""
         survey = Survey()
-        for record in read_wxr(self.path):
+        for record in read_wxr(self.path, progress):
             survey.records += 1
             if isinstance(record, Item) and record.post_type == "attachment":
                 survey.attachments[record.id] = (record.attachment_url or record.guid, record.title)
@@ -110,9 +111,11 @@ class GhostExport:
         self.site = ""
         self.held = []
 
-    def check(self):
+    def check(self, progress=None):
         """Reads and checks the whole file (Ghost exports are small: it is kept in memory)."""
         self.held = list(read_ghost(self.path))
+        if progress is not None:
+            progress(self.path.stat().st_size)
         return Survey(records=len(self.held))
 
     def records(self):

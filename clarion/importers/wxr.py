@@ -24,6 +24,7 @@ WP_PREFIX = "http://wordpress.org/export/"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 VERSIONS = ("1.0", "1.1", "1.2")
+PROGRESS_BYTES = 1 << 20
 
 
 class WXRError(ImportFileError):
@@ -146,41 +147,49 @@ def read_channel_child(element, line):
     return None
 
 
-def read_wxr(path):
-    """Yields the Channel first, then Authors, Terms and Items in file order."""
+def read_wxr(path, progress=None):
+    """Yields the Channel first, then Authors, Terms and Items in file order; tells
+    `progress(bytes)`, if given, how much more of the file has been read, a megabyte or so
+    at a time."""
     path = Path(path)
     try:
         handle = path.open("rb")
     except OSError as error:
         raise WXRError(f"{path}: cannot be read ({error.strerror})") from None
     with handle:
-        yield from _read(handle, path)
+        yield from _read(handle, path, progress)
 
 
-def events(handle):
+def events(handle, progress=None):
     """(event, element, line) from the file, fed a line at a time so that each element's
     line is known; a DTD or entity declaration is refused (defusedxml)."""
     parser = XMLPullParser(
         events=("start", "end"), _parser=DefusedXMLParser(forbid_dtd=True, target=TreeBuilder())
     )
-    line = 0
+    line = unreported = 0
     for line, text in enumerate(handle, start=1):  # noqa: B007 (the last line is used below)
         parser.feed(text)
         for event, element in parser.read_events():
             yield event, element, line
+        unreported += len(text)
+        if progress is not None and unreported >= PROGRESS_BYTES:
+            progress(unreported)
+            unreported = 0
+    if progress is not None:
+        progress(unreported)
     parser.close()  # a file cut short fails here
     for event, element in parser.read_events():
         yield event, element, line
 
 
-def _read(handle, path):
+def _read(handle, path, progress):
     channel = Channel()
     depth = 0  # 1: rss, 2: channel, 3: the channel's children
     parents = [None, None]  # <rss>, <channel>: the elements read ones are let go from
     started = False
     item_line = 0
     try:
-        for event, element, line in events(handle):
+        for event, element, line in events(handle, progress):
             if event == "start":
                 depth += 1
                 if depth == 1 and element.tag != "rss":

@@ -83,6 +83,7 @@ def test_posts_become_articles_with_their_status_filing_and_pictures(tmp_path, m
     assert Image.objects.count() == 1  # the featured picture and its attachment: one image
 
     assert "Comments skipped (Clarion does not import comments): 2" in output
+    assert "Checking: 100%" in output  # the file read through before anything was written
     assert "Importing" in output and "12/12" in output  # the progress bar reached the end
     assert "post" in output and "Failed" not in output
 

@@ -29,13 +29,15 @@ class ImportCommand(BaseCommand):
         if media_dir and not Path(media_dir).is_dir():
             raise CommandError(f"--media-dir {media_dir}: no such folder")
 
-        def progress(total, unit):
+        def progress(total, unit, desc):
+            """A bar on standard error: the file's bytes checked, then its records imported."""
             return tqdm(
-                total=total, unit=f" {unit}s", file=self.stderr, disable=verbosity == 0,
-                mininterval=0.5, desc="Importing", dynamic_ncols=True,
+                total=total, unit=unit if unit == "B" else f" {unit}s", unit_scale=unit == "B",
+                file=self.stderr, disable=verbosity == 0, mininterval=0.5, desc=desc,
+                dynamic_ncols=True,
             )  # fmt: skip
 
-        self.stderr.write(f"Checking {path} …")
+        self.stderr.write(f"Checking {path} (nothing is written until all of it reads well) …")
         importer = Importer(self.export_class(path), media_dir=media_dir, progress=progress)
         try:
             report = importer.run()
