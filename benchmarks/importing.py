@@ -66,7 +66,8 @@ def main():
         size = export.stat().st_size / 1e6
         print(
             f"{export.name}: {size:,.0f} MB read in {read.seconds:,.1f} s "
-            f"({size / read.seconds:,.0f} MB/s), peak memory {read.peak_mb:,.0f} MB: {read.output}"
+            f"({size / read.seconds:,.0f} MB/s), peak memory {read.peak_mb:,.0f} MB "
+            f"({read.private_mb:,.0f} MB private): {read.output}"
         )
         return
     media_root = DATA / f"media-{args.database_url.split(':', 1)[0]}"
@@ -102,15 +103,16 @@ def main():
         f"database {args.database_url}; load average (1 min) {load:.2f} at the start, "
         f"{os.getloadavg()[0]:.2f} at the end",
         "",
-        "| step | seconds | records/s | posts/s | peak memory (MB) |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| step | seconds | records/s | posts/s | peak RSS (MB) | peak private (MB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         rates = ("", "")
         if row.name in ("read", "import", "again"):
             rates = (f"{records / row.seconds:,.0f}", f"{kinds['post'] / row.seconds:,.0f}")
         lines.append(
-            f"| {row.name} | {row.seconds:,.1f} | {rates[0]} | {rates[1]} | {row.peak_mb:,.0f} |"
+            f"| {row.name} | {row.seconds:,.1f} | {rates[0]} | {rates[1]} | {row.peak_mb:,.0f} "
+            f"| {row.private_mb:,.0f} |"
         )
     lines += ["", "The first import's report:", "", first.output]
     summary = DATA / f"summary-{args.posts}-{args.database_url.split(':', 1)[0]}.md"
@@ -119,23 +121,44 @@ def main():
 
 
 class Step:
-    def __init__(self, name, seconds, peak_mb, output):
-        self.name, self.seconds, self.peak_mb, self.output = name, seconds, peak_mb, output
+    def __init__(self, name, seconds, peak_mb, private_mb, output):
+        self.name, self.seconds, self.output = name, seconds, output
+        self.peak_mb, self.private_mb = peak_mb, private_mb
 
 
 def measure(name, command, environment):
-    """Runs `command` (its progress shown as it goes); its time, peak memory and output."""
+    """Runs `command` (its progress shown as it goes); its time, peak memory and output.
+    Peak memory is the kernel's maxrss, which counts the database file SQLite maps into
+    memory (up to the 256 MB of its mmap_size) as well as the process's own; the process's
+    own ("private": RssAnon) is sampled every 0.2 s."""
     print(f"== {name}: {' '.join(Path(part).name for part in command[:3])} …", flush=True)
     output_file = DATA / f"{name}.out"
+    private = 0
     with output_file.open("w") as output:
         started = time.perf_counter()
         process = subprocess.Popen(command, env=environment, stdout=output, cwd=ROOT)
-        _pid, status, usage = os.wait4(process.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            private = max(private, private_kb(process.pid))
+            time.sleep(0.2)
         seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"{name} failed ({process.returncode}): see {output_file}")
-    return Step(name, seconds, usage.ru_maxrss / 1024, output_file.read_text().rstrip())
+    output = output_file.read_text().rstrip()
+    return Step(name, seconds, usage.ru_maxrss / 1024, private / 1024, output)
+
+
+def private_kb(pid):
+    """The process's own resident memory (RssAnon), in KB; 0 once it has gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines()
+                 if line.startswith("RssAnon:")), 0)  # fmt: skip
 
 
 def fresh_database(url, media_root):

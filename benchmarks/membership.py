@@ -117,9 +117,10 @@ def generate_people(total, batch_size):
     """People up to `total`, `batch_size` to a transaction, then fresh planner statistics."""
     from django.db import transaction
 
+    from clarion.core.db import refresh_planner_statistics
     from clarion.demo.membership import seed_membership
     from clarion.demo.organising import OrganisingSeeder
-    from clarion.demo.seeding import Seeder, refresh_planner_statistics
+    from clarion.demo.seeding import Seeder
     from clarion.membership.models import ConsentWording, MembershipSettings, Person
 
     seed_membership(0)  # the drive's goals only (national and each region's): no people

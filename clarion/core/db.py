@@ -1,6 +1,15 @@
-"""Database helpers shared by the apps' querysets."""
+"""Database helpers shared by the apps' querysets and bulk loads."""
 
+from django.db import connection
 from django.db.models import BooleanField, Expression
+
+
+def refresh_planner_statistics():
+    """After a bulk load the query planner's statistics describe empty tables; without fresh
+    ones PostgreSQL picks full scans for the list queries (measured: 0.2 s instead of 2 ms),
+    and an import slows as it grows. Autovacuum would see to it in time, when it is on."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 class TrueLiteral(Expression):

@@ -24,6 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import Page, PageViewRestriction, Revision
 
+from clarion.core.db import refresh_planner_statistics
 from clarion.core.models import StandardPage
 from clarion.home.models import HomePage
 from clarion.newsroom.models import (
@@ -50,6 +51,8 @@ SKIPPED_STATUSES = {"trash": "in the bin", "auto-draft": "an empty draft"}
 STAFF_GROUPS = ("Editors", "Moderators")  # who reads what the old site kept private
 HOME_ROUTES = ("archive", "topics", "category", "authors")
 SLUGS_AT_ONCE = 20  # `slug`, `slug-2`… asked for in one query when finding a free one
+FIRST_STATISTICS = 1024  # records, after which the planner's statistics are refreshed, and
+# again at every doubling: a growing import is planned as the tables now are
 # What of an item's meta the import uses: anything else (view counters, SEO plugins' notes)
 # changing on the old site is no change to the article.
 USED_META = ("_thumbnail_id", "ghost_status", "feature_image_alt")
@@ -186,12 +189,15 @@ class Importer:
         self.site = self.home.get_site()
         self.reserved = routes_under_home()
         bar = self.progress(survey.records, "record", "Importing") if self.progress else None
-        for record in self.export.records():
+        for number, record in enumerate(self.export.records(), start=1):
             self.take(record)
             if bar is not None:
                 bar.update()
+            if number >= FIRST_STATISTICS and number & (number - 1) == 0:  # 1,024, 2,048…
+                refresh_planner_statistics()  # the tables it fills are no longer empty
         self.place_pending_pages()
         self.finish()
+        refresh_planner_statistics()
         if bar is not None:
             bar.close()
         self.report.missing_media = self.media.missing
@@ -584,13 +590,17 @@ class Importer:
         )
         if page.pk and (page.slug == base or page.slug.removeprefix(base + "-").isdigit()):
             return page.slug
-        siblings = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
-        if page.pk:
-            siblings = siblings.exclude(pk=page.pk)
         reserved = self.reserved if parent.pk == self.home.pk else set()
-        for first in itertools.count(1, SLUGS_AT_ONCE):  # by exact slugs, which are indexed
+        for first in itertools.count(1, SLUGS_AT_ONCE):
             names = [base if n == 1 else f"{base}-{n}" for n in range(first, first + SLUGS_AT_ONCE)]
-            taken = reserved | set(siblings.filter(slug__in=names).values_list("slug", flat=True))
+            # By slug alone, which is indexed; whether a page of that slug is a sibling is
+            # seen here (a condition on the path makes PostgreSQL scan every sibling).
+            pages = Page.objects.filter(slug__in=names).exclude(pk=page.pk)
+            taken = reserved | {
+                slug
+                for slug, path, depth in pages.values_list("slug", "path", "depth")
+                if depth == parent.depth + 1 and path.startswith(parent.path)
+            }
             if free := next((name for name in names if name not in taken), None):
                 return free
 
