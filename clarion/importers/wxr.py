@@ -177,7 +177,11 @@ def events(handle, progress=None):
             unreported = 0
     if progress is not None:
         progress(unreported)
-    parser.close()  # a file cut short fails here
+    try:
+        parser.close()  # a file cut short fails here, whatever it was in the middle of
+    except ParseError as error:
+        error.at_the_end = True
+        raise
     for event, element in parser.read_events():
         yield event, element, line
 
@@ -237,7 +241,7 @@ def _read(handle, path, progress):
 
 def describe(error):
     message = str(error).split(":")[0]
-    if message in ("no element found", "unclosed token"):
+    if getattr(error, "at_the_end", False) or message in ("no element found", "unclosed token"):
         return "the file ends too soon (cut short while copying?)"
     if message == "syntax error":
         return "this is not XML"

@@ -81,9 +81,10 @@ def test_a_file_that_is_not_a_wordpress_export_says_why(tmp_path, text, message)
         records(tmp_path, text)
 
 
-def test_a_file_cut_short_names_the_line_where_it_ends(tmp_path):
+@pytest.mark.parametrize("where", ["<wp:post_id>2", "Strikers hold"])  # between tags, in text
+def test_a_file_cut_short_names_the_line_where_it_ends(tmp_path, where):
     text = export(post(1), post(2))
-    cut = text[: text.index("<wp:post_id>2")]
+    cut = text[: text.rindex(where) + 3]
     with pytest.raises(WXRError, match=r"line \d+, column \d+: the file ends too soon"):
         records(tmp_path, cut)
     # read item by item, the first item came out before the end was found: that is why
