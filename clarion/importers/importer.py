@@ -11,7 +11,8 @@ import hashlib
 import itertools
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from functools import partial
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -92,10 +93,9 @@ class Report(Notes):
         self.counts.setdefault(kind, Counter())[outcome] += 1
 
     def keep(self, notes):
-        self.unmapped += notes.unmapped
-        self.embeds += notes.embeds
-        self.redirects += notes.redirects
-        self.long_paths += notes.long_paths
+        """Adds a committed record's notes to the whole run's."""
+        for name in (note.name for note in fields(Notes)):
+            setattr(self, name, getattr(self, name) + getattr(notes, name))
 
     def lines(self, limit=20):
         yield f"{'':12}{'created':>9}{'updated':>9}{'unchanged':>11}{'skipped':>9}{'failed':>8}"
@@ -163,7 +163,7 @@ class Importer:
         self.export = export
         self.progress = progress  # a tqdm-like factory, or None
         self.report = Report()
-        self.media = MediaFolder(media_dir, self.known_media, self.remember_media)
+        self.media = MediaFolder(media_dir, self.known_media, partial(self.remember, Kind.MEDIA))
         self.ids = {kind: {} for kind in Kind.values}  # kind → {source id: object id}
         self.logins = {}  # author login → Author id
         self.category_ids = {}  # old category slug → Category id (items name them by slug)
@@ -252,18 +252,16 @@ class Importer:
                 item
                 for item in waiting
                 if item.parent_id in self.ids[Kind.PAGE] or item.parent_id not in waiting_ids
-            ]
-            for item in ready or waiting[:1]:
+            ] or waiting[:1]
+            for item in ready:
                 self.one(Kind.PAGE, item, self.page)
-            placed = {id(item) for item in ready or waiting[:1]}
+            placed = {id(item) for item in ready}
             waiting = [item for item in waiting if id(item) not in placed]
 
     def one(self, kind, record, make, source_id=None):
         """Imports one record in its own transaction; counts and reports what happened."""
         source_id = source_id or record.id
-        known = ImportedItem.objects.filter(
-            source=self.export.source, site=self.export.site, kind=kind, source_id=source_id
-        ).first()
+        known = self.imported(kind).filter(source_id=source_id).first()
         digest = fingerprint(record)
         if (
             known
@@ -280,18 +278,14 @@ class Importer:
         try:
             with transaction.atomic():
                 target, revision_id = make(record, known)
-                ImportedItem.objects.update_or_create(
-                    source=self.export.source,
-                    site=self.export.site,
-                    kind=kind,
-                    source_id=source_id,
-                    defaults={
-                        "object_id": target.pk,
-                        "fingerprint": digest,
-                        "revision_id": revision_id,
-                        "needs_editor": bool(self.notes.unmapped),
-                        "missing_media": list(dict.fromkeys(self.media.missing_now)),
-                    },
+                self.remember(
+                    kind,
+                    source_id,
+                    target.pk,
+                    fingerprint=digest,
+                    revision_id=revision_id,
+                    needs_editor=bool(self.notes.unmapped),
+                    missing_media=list(dict.fromkeys(self.media.missing_now)),
                 )
         except ItemSkipped as skipped:
             self.forget()
@@ -423,8 +417,19 @@ class Importer:
         return topic, None
 
     def imported(self, kind):
+        """What this export's earlier records of `kind` became (in this run or before)."""
         return ImportedItem.objects.filter(
             source=self.export.source, site=self.export.site, kind=kind
+        )
+
+    def remember(self, kind, source_id, object_id, **details):
+        """Notes what record `source_id` of `kind` became, for the next run to find."""
+        ImportedItem.objects.update_or_create(
+            source=self.export.source,
+            site=self.export.site,
+            kind=kind,
+            source_id=source_id,
+            defaults={"object_id": object_id, "fingerprint": "", **details},
         )
 
     def matching(self, kind, **lookup):
@@ -482,10 +487,7 @@ class Importer:
             if kind == Kind.CATEGORY:
                 term.show_on_home = False  # the editors choose the home page's blocks
             term.save()
-        self.imported(kind).create(
-            source=self.export.source, site=self.export.site, kind=kind, source_id=source_id,
-            object_id=term.pk, fingerprint="",
-        )  # fmt: skip
+        self.remember(kind, source_id, term.pk)
         return term.pk
 
     # Articles and pages ---------------------------------------------------------------
@@ -624,8 +626,7 @@ class Importer:
     # Pictures -------------------------------------------------------------------------
 
     def attachment(self, item, known):
-        if known is not None:
-            self.existing(Kind.ATTACHMENT, known)  # an image deleted here is not made again
+        self.existing(Kind.ATTACHMENT, known)  # an image deleted here is not made again
         url = item.attachment_url or item.guid
         image_id = self.media.image_id(url, item.title)
         if image_id is None:
@@ -652,15 +653,6 @@ class Importer:
             get_image_model().objects.filter(pk__in=made.values()).values_list("pk", flat=True)
         )
         return {relative: pk if pk in alive else None for relative, pk in made.items()}
-
-    def remember_media(self, relative, image_id):
-        ImportedItem.objects.update_or_create(
-            source=self.export.source,
-            site=self.export.site,
-            kind=Kind.MEDIA,
-            source_id=relative,
-            defaults={"object_id": image_id, "fingerprint": ""},
-        )
 
     # After the last record ------------------------------------------------------------
 
@@ -727,10 +719,7 @@ class Importer:
                 raise ItemSkipped("the home page has changes not yet published: left alone")
             home.lead_story_id = article_id
             home.save_revision(log_action=False).publish(log_action=False)
-        ImportedItem.objects.update_or_create(
-            source=self.export.source, site=self.export.site, kind=Kind.LEAD,
-            source_id="home page", defaults={"object_id": article_id, "fingerprint": ""},
-        )  # fmt: skip
+        self.remember(Kind.LEAD, "home page", article_id)
         self.report.lead_story = Article.objects.get(pk=article_id).title
 
 

@@ -57,8 +57,7 @@ class MediaFolder:
         self.made = {}  # relative path → image id, this run
         self.made_now = {}  # relative path → the image, for the record being imported
         self.missing_now = []  # addresses the record being imported lacks
-        self.unreadable = {}  # relative path → why it is no picture Clarion can keep
-        self.readable = {}  # relative path → whether Pillow can read it
+        self.checked = {}  # relative path → why it is no picture Clarion can keep, or ""
 
     def begin(self):
         self.made_now, self.missing_now = {}, []
@@ -104,7 +103,7 @@ class MediaFolder:
             return known[found]
         image_id = self.create(relative, title) if relative else None
         if image_id is None:
-            self.missing.setdefault(url, self.unreadable.get(relative) or self.why_missing())
+            self.missing.setdefault(url, self.checked.get(relative) or self.why_missing())
             self.missing_now.append(url)  # tried again by a run that finds it
         else:
             self.made[relative] = image_id
@@ -115,17 +114,14 @@ class MediaFolder:
 
     def can_read(self, relative):
         """Whether Pillow can read the whole file (a copy cut short is no picture)."""
-        if relative not in self.readable:
+        if relative not in self.checked:
             try:
                 with PillowImage.open(self.folder / relative) as picture:
                     picture.load()
-                self.readable[relative] = True
+                self.checked[relative] = ""
             except Exception as error:  # not a picture, cut short, a decompression bomb…
-                self.unreadable[relative] = (
-                    f"not a picture Clarion can read ({type(error).__name__})"
-                )
-                self.readable[relative] = False
-        return self.readable[relative]
+                self.checked[relative] = f"not a picture Clarion can read ({type(error).__name__})"
+        return not self.checked[relative]
 
     def create(self, relative, title):
         if not self.can_read(relative):
@@ -137,7 +133,7 @@ class MediaFolder:
                 image.file = ImageFile(handle, name=path.name)
                 image.save()
         except Exception as error:  # Wagtail refused it: listed, never fatal
-            self.unreadable[relative] = f"not a picture Clarion can keep ({type(error).__name__})"
+            self.checked[relative] = f"not a picture Clarion can keep ({type(error).__name__})"
             return None
         self.made_now[relative] = image
         self.remember(relative, image.pk)

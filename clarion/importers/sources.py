@@ -32,11 +32,11 @@ def nicename(login):
 def path_of(url):
     """'/2024/05/a-post/' of 'https://old.example/2024/05/a-post/'; '' for none, or for
     what is no address ('http://[oops/')."""
-    try:
-        parts = urlsplit(url or "")
-    except ValueError:
-        return ""
     if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
         return ""
     path = parts.path or "/"
     return f"{path}?{parts.query}" if parts.query else path
